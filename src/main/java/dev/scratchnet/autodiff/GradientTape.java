@@ -1,0 +1,239 @@
+package dev.scratchnet.autodiff;
+
+import dev.scratchnet.op.GradientRule;
+import dev.scratchnet.op.Operand;
+import dev.scratchnet.op.Ops;
+import dev.scratchnet.op.Recorder;
+import dev.scratchnet.op.Recording;
+import dev.scratchnet.op.Tensor;
+import dev.scratchnet.op.Variable;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Records the ops that run on this thread, from construction until {@link #close()}, and computes gradients by
+ * walking them backwards: TensorFlow's {@code tf.GradientTape}.
+ *
+ * <pre>{@code
+ * try (GradientTape tape = new GradientTape()) {
+ *     Tensor loss = computeLoss(forwardPass(x), y);
+ *     List<Tensor> grads = tape.gradient(loss, params);
+ * }
+ * }</pre>
+ *
+ * <p>Trainable variables read by an op are watched automatically; plain tensors with {@link #watch}. An op is
+ * recorded only if one of its inputs is watched or was computed from a watched tensor, so work on data that
+ * nobody differentiates costs nothing here, and a gradient rule is asked only for the inputs that lead back to
+ * a requested source. Tapes nest: an outer tape records the ops that an inner tape's {@code gradient} runs,
+ * which gives higher-order derivatives.
+ */
+public final class GradientTape implements Recorder, AutoCloseable {
+    /** One recorded op application. */
+    private record Node(String op, Tensor[] inputs, Tensor output, GradientRule rule) {
+    }
+
+    private final boolean persistent;
+    private final boolean watchAccessedVariables;
+    private final List<Node> nodes = new ArrayList<>();
+    /** Every tensor the tape follows: watched ones map to -1, computed ones to the index of their node. */
+    private final Map<Tensor, Integer> tracked = new IdentityHashMap<>();
+    /** The values read from each watched variable while recording. */
+    private final Map<Variable, List<Tensor>> variableReads = new IdentityHashMap<>();
+    private boolean recording = true;
+    private boolean closed;
+    private boolean used;
+
+    /** A non-persistent tape that watches the trainable variables its ops read. */
+    public GradientTape() {
+        this(false, true);
+    }
+
+    /** A tape that allows more than one {@code gradient} call when {@code persistent}. */
+    public GradientTape(boolean persistent) {
+        this(persistent, true);
+    }
+
+    public GradientTape(boolean persistent, boolean watchAccessedVariables) {
+        this.persistent = persistent;
+        this.watchAccessedVariables = watchAccessedVariables;
+        Recording.start(this);
+    }
+
+    /** Follows {@code operand} from now on, so gradients with respect to it can be asked for. */
+    public void watch(Operand operand) {
+        if (closed) {
+            throw new IllegalStateException("GradientTape.watch: the tape is closed; watch tensors inside its block");
+        }
+        if (operand instanceof Variable v) {
+            watchVariable(v, v.value());
+        } else {
+            tracked.putIfAbsent(operand.value(), -1);
+        }
+    }
+
+    /** Stops recording; gradients can still be computed from what was recorded. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            recording = false;
+            Recording.stop(this);
+        }
+    }
+
+    @Override
+    public void variableRead(Variable variable, Tensor value) {
+        if (recording && watchAccessedVariables && variable.trainable() && value.dtype().isFloating()) {
+            watchVariable(variable, value);
+        }
+    }
+
+    private void watchVariable(Variable variable, Tensor value) {
+        List<Tensor> reads = variableReads.computeIfAbsent(variable, v -> new ArrayList<>(1));
+        if (!reads.contains(value)) {
+            reads.add(value);
+        }
+        tracked.putIfAbsent(value, -1);
+    }
+
+    @Override
+    public void record(String op, Tensor[] inputs, Tensor output, GradientRule rule) {
+        if (!recording) {
+            return;
+        }
+        for (Tensor input : inputs) {
+            if (tracked.containsKey(input)) {
+                tracked.put(output, nodes.size());
+                nodes.add(new Node(op, inputs, output, rule));
+                return;
+            }
+        }
+    }
+
+    /** The gradient of {@code target} (summed, if it is not a scalar) with respect to each source; null where unconnected. */
+    public List<Tensor> gradient(Operand target, List<? extends Operand> sources) {
+        return gradient(target, sources, null, UnconnectedGradients.NONE);
+    }
+
+    /** The gradient of {@code target} with respect to one source. */
+    public Tensor gradient(Operand target, Operand source) {
+        return gradient(target, List.of(source)).get(0);
+    }
+
+    /**
+     * The gradients of {@code target} with respect to {@code sources}, starting from {@code outputGradient}
+     * (ones of the target's shape when null), with unconnected sources answered as {@code unconnected} says.
+     */
+    public List<Tensor> gradient(Operand target, List<? extends Operand> sources, Tensor outputGradient, UnconnectedGradients unconnected) {
+        if (used && !persistent) {
+            throw new IllegalStateException("GradientTape.gradient: a non-persistent tape can compute gradients only once; "
+                    + "use new GradientTape(true) to call gradient more than once");
+        }
+        used = true;
+        boolean wasRecording = recording;
+        recording = false;
+        try {
+            Tensor y = target.value();
+            if (outputGradient != null && !outputGradient.shape().equals(y.shape())) {
+                throw new IllegalArgumentException("GradientTape.gradient: output gradient " + outputGradient.shape()
+                        + " does not match the target's shape " + y.shape());
+            }
+            Map<Tensor, Tensor> grads = backward(y, outputGradient, sources);
+            List<Tensor> result = new ArrayList<>(sources.size());
+            for (Operand source : sources) {
+                Tensor g = gradientOf(source, grads);
+                if (g == null && unconnected == UnconnectedGradients.ZERO) {
+                    g = Ops.zeros(source.dtype(), source.shape().dims());
+                }
+                result.add(g);
+            }
+            return result;
+        } finally {
+            recording = wasRecording && persistent && !closed;
+            if (!persistent) {
+                close();
+            }
+        }
+    }
+
+    private Tensor gradientOf(Operand source, Map<Tensor, Tensor> grads) {
+        if (!(source instanceof Variable v)) {
+            return grads.get(source.value());
+        }
+        Tensor sum = null;
+        for (Tensor read : variableReads.getOrDefault(v, List.of())) {
+            Tensor g = grads.get(read);
+            sum = sum == null ? g : g == null ? sum : Ops.add(sum, g);
+        }
+        return sum;
+    }
+
+    /** Walks the recorded nodes backwards from {@code y}, visiting only those on a path from a source. */
+    private Map<Tensor, Tensor> backward(Tensor y, Tensor seed, List<? extends Operand> sources) {
+        Map<Tensor, Boolean> fromSource = new IdentityHashMap<>();
+        for (Operand s : sources) {
+            if (s instanceof Variable v) {
+                for (Tensor read : variableReads.getOrDefault(v, List.of())) {
+                    fromSource.put(read, true);
+                }
+            } else {
+                fromSource.put(s.value(), true);
+            }
+        }
+        boolean[] live = new boolean[nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            for (Tensor in : nodes.get(i).inputs()) {
+                if (fromSource.containsKey(in)) {
+                    live[i] = true;
+                    fromSource.put(nodes.get(i).output(), true);
+                    break;
+                }
+            }
+        }
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        if (!y.dtype().isFloating() || !fromSource.containsKey(y)) {
+            return grads;
+        }
+        grads.put(y, seed != null ? seed : Tensor.ones(y.dtype(), y.shape().dims()));
+        Integer last = tracked.get(y);
+        for (int i = last == null ? -1 : last; i >= 0; i--) {
+            Node node = nodes.get(i);
+            Tensor dy = live[i] ? grads.get(node.output()) : null;
+            if (dy == null) {
+                continue;
+            }
+            Tensor[] inputs = node.inputs();
+            boolean[] needed = new boolean[inputs.length];
+            for (int k = 0; k < inputs.length; k++) {
+                needed[k] = inputs[k].dtype().isFloating() && fromSource.containsKey(inputs[k]);
+            }
+            Tensor[] inputGrads = node.rule().apply(dy, inputs, node.output(), needed);
+            for (int k = 0; k < inputs.length; k++) {
+                if (needed[k] && inputGrads[k] != null) {
+                    Tensor g = Ops.sumTo(inputGrads[k], inputs[k].shape());
+                    grads.merge(inputs[k], g, Ops::add);
+                }
+            }
+        }
+        return grads;
+    }
+
+    /** The recorded ops, one per line with their shapes, to see why a gradient comes out null. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("GradientTape(" + nodes.size() + " ops" + (persistent ? ", persistent" : "") + ")\n");
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            StringBuilder ins = new StringBuilder();
+            for (Tensor t : n.inputs()) {
+                ins.append(ins.length() == 0 ? "" : ", ").append(t.dtype()).append(t.shape()).append(tracked.containsKey(t) ? "*" : "");
+            }
+            sb.append(String.format("  #%d %s(%s) -> %s%s%n", i, n.op(), ins, n.output().dtype(), n.output().shape()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.scratchnet.kernel;
+
+/** Copies elements by index, {@code dst[i] = src[srcOff + index[i]]}, for every storage array type. */
+public final class Gather {
+    private Gather() {
+    }
+
+    public static void gather(Object src, int srcOff, int[] index, Object dst) {
+        int n = index.length;
+        if (src instanceof float[] s) {
+            float[] d = (float[]) dst;
+            for (int i = 0; i < n; i++) d[i] = s[srcOff + index[i]];
+        } else if (src instanceof double[] s) {
+            double[] d = (double[]) dst;
+            for (int i = 0; i < n; i++) d[i] = s[srcOff + index[i]];
+        } else if (src instanceof int[] s) {
+            int[] d = (int[]) dst;
+            for (int i = 0; i < n; i++) d[i] = s[srcOff + index[i]];
+        } else if (src instanceof long[] s) {
+            long[] d = (long[]) dst;
+            for (int i = 0; i < n; i++) d[i] = s[srcOff + index[i]];
+        } else if (src instanceof byte[] s) {
+            byte[] d = (byte[]) dst;
+            for (int i = 0; i < n; i++) d[i] = s[srcOff + index[i]];
+        } else {
+            boolean[] s = (boolean[]) src;
+            boolean[] d = (boolean[]) dst;
+            for (int i = 0; i < n; i++) d[i] = s[srcOff + index[i]];
+        }
+    }
+
+    /** The source index of every element of a tensor of shape {@code dims} permuted by {@code perm}. */
+    public static int[] transposeIndex(int[] dims, int[] perm) {
+        int rank = dims.length;
+        int[] strides = new int[rank];
+        int n = 1;
+        for (int i = rank - 1; i >= 0; i--) {
+            strides[i] = n;
+            n *= dims[i];
+        }
+        int[] outDims = new int[rank];
+        int[] outStrides = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            outDims[i] = dims[perm[i]];
+            outStrides[i] = strides[perm[i]];
+        }
+        int[] index = new int[n];
+        int[] pos = new int[rank];
+        int src = 0;
+        for (int i = 0; i < n; i++) {
+            index[i] = src;
+            for (int axis = rank - 1; axis >= 0; axis--) {
+                src += outStrides[axis];
+                if (++pos[axis] < outDims[axis]) {
+                    break;
+                }
+                src -= outStrides[axis] * outDims[axis];
+                pos[axis] = 0;
+            }
+        }
+        return index;
+    }
+}

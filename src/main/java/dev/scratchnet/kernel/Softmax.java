@@ -1,0 +1,60 @@
+package dev.scratchnet.kernel;
+
+/**
+ * Softmax and cross-entropy over the last axis of a [rows, cols] matrix, computed in double precision and
+ * stabilised by subtracting each row's maximum before exponentiating. These matrices are small (a batch of
+ * logits), so the float32 ops convert to double and back rather than keep a second copy of this code.
+ */
+public final class Softmax {
+    private Softmax() {
+    }
+
+    /** {@code out[r, :] = x[r, :] - logsumexp(x[r, :])}. */
+    public static void logSoftmax(double[] x, double[] out, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, x[base + c]);
+            }
+            if (max == Double.NEGATIVE_INFINITY) {
+                max = 0;
+            }
+            double sum = 0;
+            for (int c = 0; c < cols; c++) {
+                sum += Math.exp(x[base + c] - max);
+            }
+            double logSum = max + Math.log(sum);
+            for (int c = 0; c < cols; c++) {
+                out[base + c] = x[base + c] - logSum;
+            }
+        }
+    }
+
+    /** {@code out[r, :] = exp(x[r, :]) / sum(exp(x[r, :]))}. */
+    public static void softmax(double[] x, double[] out, int rows, int cols) {
+        logSoftmax(x, out, rows, cols);
+        for (int i = 0; i < rows * cols; i++) {
+            out[i] = Math.exp(out[i]);
+        }
+    }
+
+    /**
+     * Sparse softmax cross-entropy: {@code loss[r] = -logSoftmax(x)[r, labels[r]]}, and the gradient of the summed
+     * loss with respect to the logits, {@code softmax(x) - onehot(labels)}, into {@code grad} when it is not null.
+     * Labels must already be checked to lie in {@code [0, cols)}.
+     */
+    public static void sparseCrossEntropy(double[] x, long[] labels, double[] loss, double[] grad, int rows, int cols) {
+        double[] logp = new double[rows * cols];
+        logSoftmax(x, logp, rows, cols);
+        for (int r = 0; r < rows; r++) {
+            int label = (int) labels[r];
+            loss[r] = -logp[r * cols + label];
+            if (grad != null) {
+                for (int c = 0; c < cols; c++) {
+                    grad[r * cols + c] = Math.exp(logp[r * cols + c]) - (c == label ? 1 : 0);
+                }
+            }
+        }
+    }
+}

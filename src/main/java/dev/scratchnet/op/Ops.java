@@ -1,0 +1,889 @@
+package dev.scratchnet.op;
+
+import dev.scratchnet.kernel.BroadcastPlan;
+import dev.scratchnet.kernel.Comparison;
+import dev.scratchnet.kernel.Elementwise;
+import dev.scratchnet.kernel.FloatBinaryOperator;
+import dev.scratchnet.kernel.FloatUnaryOperator;
+import dev.scratchnet.kernel.Gather;
+import dev.scratchnet.kernel.Kernels;
+import dev.scratchnet.kernel.MatMul;
+import dev.scratchnet.kernel.Reduce;
+import dev.scratchnet.kernel.Softmax;
+import dev.scratchnet.tensor.DType;
+import dev.scratchnet.tensor.Shape;
+import dev.scratchnet.tensor.Storage;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.LongBinaryOperator;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * Every operation of the engine, each with its forward computation and, beside it, its gradient rule: the one
+ * place to read (and check) all derivative formulas. Import statically to write {@code relu(matmul(x, w1).add(b1))}.
+ *
+ * <p>Ops are eager: they compute at once. Each validates its inputs and names itself and the offending shapes
+ * or dtypes in the exception. When a gradient tape is recording, each op reports itself with its rule;
+ * integer and bool results never carry gradients. Element-wise binary ops broadcast as NumPy does and do not
+ * promote dtypes: both operands must have the same dtype, as in TensorFlow.
+ */
+public final class Ops {
+    private Ops() {
+    }
+
+    /** Gradient rule of a one-input op: the input's gradient from the output's. */
+    @FunctionalInterface
+    private interface UnaryRule {
+        Tensor apply(Tensor dy, Tensor x, Tensor y);
+    }
+
+    /** Gradient rule for one input of a two-input op. */
+    @FunctionalInterface
+    private interface BinaryRule {
+        Tensor apply(Tensor dy, Tensor a, Tensor b, Tensor y);
+    }
+
+    // ---------------------------------------------------------------- element-wise, two inputs
+
+    /** {@code a + b}. */
+    public static Tensor add(Operand a, Operand b) {
+        return binary("add", a, b, (x, y) -> x + y, Double::sum, Long::sum,
+                (dy, x, y, out) -> dy,
+                (dy, x, y, out) -> dy);
+    }
+
+    /** {@code a - b}. */
+    public static Tensor sub(Operand a, Operand b) {
+        return binary("sub", a, b, (x, y) -> x - y, (x, y) -> x - y, (x, y) -> x - y,
+                (dy, x, y, out) -> dy,
+                (dy, x, y, out) -> neg(dy));
+    }
+
+    /** {@code a * b}, element-wise. */
+    public static Tensor mul(Operand a, Operand b) {
+        return binary("mul", a, b, (x, y) -> x * y, (x, y) -> x * y, (x, y) -> x * y,
+                (dy, x, y, out) -> mul(dy, y),
+                (dy, x, y, out) -> mul(dy, x));
+    }
+
+    /**
+     * {@code a / b}, element-wise; integer operands are divided as floating point ({@code int32} and {@code int64}
+     * as float64, narrower ones as float32), as TensorFlow's true division does.
+     */
+    public static Tensor div(Operand a, Operand b) {
+        Tensor x = read(a), y = read(b);
+        if (!x.dtype().isFloating() && x.dtype() == y.dtype()) {
+            DType to = trueDivType(x.dtype());
+            return div(cast(x, to), cast(y, to));
+        }
+        return binary("div", x, y, (p, q) -> p / q, (p, q) -> p / q, null,
+                (dy, p, q, out) -> div(dy, q),
+                (dy, p, q, out) -> neg(mul(dy, div(out, q))));
+    }
+
+    /** {@code a / scalar}; an integer tensor is divided as floating point, like {@code x / 255.0} in TensorFlow. */
+    public static Tensor div(Operand a, double scalar) {
+        Tensor x = read(a);
+        Tensor xf = x.dtype().isFloating() ? x : cast(x, trueDivType(x.dtype()));
+        return div(xf, scalarLike(xf, scalar));
+    }
+
+    private static DType trueDivType(DType integer) {
+        return integer == DType.INT32 || integer == DType.INT64 ? DType.FLOAT64 : DType.FLOAT32;
+    }
+
+    /** The larger of {@code a} and {@code b}; where they are equal the gradient goes to {@code a}. */
+    public static Tensor maximum(Operand a, Operand b) {
+        return binary("maximum", a, b, Math::max, Math::max, Math::max,
+                (dy, x, y, out) -> mul(dy, cast(greaterEqual(x, y), dy.dtype())),
+                (dy, x, y, out) -> mul(dy, cast(less(x, y), dy.dtype())));
+    }
+
+    /** The smaller of {@code a} and {@code b}; where they are equal the gradient goes to {@code a}. */
+    public static Tensor minimum(Operand a, Operand b) {
+        return binary("minimum", a, b, Math::min, Math::min, Math::min,
+                (dy, x, y, out) -> mul(dy, cast(lessEqual(x, y), dy.dtype())),
+                (dy, x, y, out) -> mul(dy, cast(greater(x, y), dy.dtype())));
+    }
+
+    /** ReLU's backward step: {@code dy} where {@code y > 0}, else 0. An op of its own so that it can be differentiated again. */
+    static Tensor reluGrad(Operand dy, Operand y) {
+        return binary("reluGrad", dy, y, (g, v) -> v > 0 ? g : 0f, (g, v) -> v > 0 ? g : 0, null,
+                (ddy, g, v, out) -> reluGrad(ddy, v),
+                (ddy, g, v, out) -> null);
+    }
+
+    // ---------------------------------------------------------------- element-wise, one input
+
+    /** {@code -x}. */
+    public static Tensor neg(Operand x) {
+        return unary("neg", x, v -> -v, v -> -v, v -> -v, (dy, in, y) -> neg(dy));
+    }
+
+    /** e to the power {@code x}. */
+    public static Tensor exp(Operand x) {
+        return unary("exp", x, v -> (float) Math.exp(v), Math::exp, null, (dy, in, y) -> mul(dy, y));
+    }
+
+    /** The natural logarithm. */
+    public static Tensor log(Operand x) {
+        return unary("log", x, v -> (float) Math.log(v), Math::log, null, (dy, in, y) -> div(dy, in));
+    }
+
+    /** The square root. */
+    public static Tensor sqrt(Operand x) {
+        return unary("sqrt", x, v -> (float) Math.sqrt(v), Math::sqrt, null, (dy, in, y) -> div(dy, mul(y, scalarLike(y, 2))));
+    }
+
+    /** {@code x * x}. */
+    public static Tensor square(Operand x) {
+        return unary("square", x, v -> v * v, v -> v * v, v -> v * v, (dy, in, y) -> mul(dy, mul(in, scalarLike(in, 2))));
+    }
+
+    /** {@code max(x, 0)}. */
+    public static Tensor relu(Operand x) {
+        return unary("relu", x, v -> Math.max(v, 0f), v -> Math.max(v, 0), v -> Math.max(v, 0), (dy, in, y) -> reluGrad(dy, y));
+    }
+
+    /** The logistic function {@code 1 / (1 + exp(-x))}. */
+    public static Tensor sigmoid(Operand x) {
+        return unary("sigmoid", x, v -> (float) (1 / (1 + Math.exp(-v))), v -> 1 / (1 + Math.exp(-v)), null,
+                (dy, in, y) -> mul(dy, mul(y, sub(scalarLike(y, 1), y))));
+    }
+
+    /** The hyperbolic tangent. */
+    public static Tensor tanh(Operand x) {
+        return unary("tanh", x, v -> (float) Math.tanh(v), Math::tanh, null,
+                (dy, in, y) -> mul(dy, sub(scalarLike(y, 1), square(y))));
+    }
+
+    // ---------------------------------------------------------------- comparisons (bool results, no gradient)
+
+    public static Tensor equal(Operand a, Operand b) {
+        return compare("equal", a, b, Comparison.EQUAL);
+    }
+
+    public static Tensor notEqual(Operand a, Operand b) {
+        return compare("notEqual", a, b, Comparison.NOT_EQUAL);
+    }
+
+    public static Tensor less(Operand a, Operand b) {
+        return compare("less", a, b, Comparison.LESS);
+    }
+
+    public static Tensor lessEqual(Operand a, Operand b) {
+        return compare("lessEqual", a, b, Comparison.LESS_EQUAL);
+    }
+
+    public static Tensor greater(Operand a, Operand b) {
+        return compare("greater", a, b, Comparison.GREATER);
+    }
+
+    public static Tensor greaterEqual(Operand a, Operand b) {
+        return compare("greaterEqual", a, b, Comparison.GREATER_EQUAL);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** The sum of all elements, a scalar. */
+    public static Tensor sum(Operand x) {
+        return sum(x, allAxes(read(x)), false);
+    }
+
+    /** The sum over {@code axes} (negative axes count from the end), dropping them. */
+    public static Tensor sum(Operand x, int... axes) {
+        return sum(x, axes, false);
+    }
+
+    /** The sum over {@code axes}; with {@code keepDims} the reduced axes stay with size 1. */
+    public static Tensor sum(Operand x, int[] axes, boolean keepDims) {
+        Tensor in = read(x);
+        return reduce("sum", in, axes, keepDims, 0, (a, b) -> a + b, Double::sum, Long::sum,
+                (dy, kept) -> broadcastTo(reshape(dy, kept), in.shape().dims()));
+    }
+
+    /** The mean of all elements, a scalar. */
+    public static Tensor mean(Operand x) {
+        return mean(x, allAxes(read(x)), false);
+    }
+
+    /** The mean over {@code axes}, dropping them. */
+    public static Tensor mean(Operand x, int... axes) {
+        return mean(x, axes, false);
+    }
+
+    /** The mean over {@code axes}; integer tensors give the truncated integer mean, as in TensorFlow. */
+    public static Tensor mean(Operand x, int[] axes, boolean keepDims) {
+        Tensor in = read(x);
+        int count = 1;
+        for (int axis : normalizeAxes("mean", in, axes)) {
+            count *= in.dim(axis);
+        }
+        Tensor total = sum(in, axes, keepDims);
+        if (in.dtype().isFloating()) {
+            return div(total, scalarLike(total, count));
+        }
+        long n = Math.max(count, 1);
+        return unary("mean", total, null, null, v -> v / n, null);
+    }
+
+    /** The largest element, a scalar. */
+    public static Tensor max(Operand x) {
+        return max(x, allAxes(read(x)), false);
+    }
+
+    /** The maximum over {@code axes}, dropping them. */
+    public static Tensor max(Operand x, int... axes) {
+        return max(x, axes, false);
+    }
+
+    /** The maximum over {@code axes}; the gradient is shared equally among tied maxima, as in TensorFlow. */
+    public static Tensor max(Operand x, int[] axes, boolean keepDims) {
+        Tensor in = read(x);
+        double identity = in.dtype().isFloating() ? Double.NEGATIVE_INFINITY : Long.MIN_VALUE;
+        int[] ax = normalizeAxes("max", in, axes);
+        return reduce("max", in, axes, keepDims, identity, Math::max, Math::max, Math::max, (dy, kept) -> {
+            Tensor y = max(stopGradient(in), ax, true);
+            Tensor mask = cast(equal(in, y), in.dtype());
+            return mul(div(mask, sum(mask, ax, true)), reshape(dy, kept));
+        });
+    }
+
+    /** The index of the largest value along {@code axis}, as int64 (TensorFlow's default). */
+    public static Tensor argmax(Operand x, int axis) {
+        return argmax(x, axis, DType.INT64);
+    }
+
+    /** The index of the largest value along {@code axis}, first on ties, as {@code outputType} (int32 or int64). */
+    public static Tensor argmax(Operand x, int axis, DType outputType) {
+        Tensor in = read(x);
+        if (outputType != DType.INT32 && outputType != DType.INT64) {
+            throw new IllegalArgumentException("argmax: output type must be int32 or int64, got " + outputType);
+        }
+        if (in.rank() == 0) {
+            throw new IllegalArgumentException("argmax: needs at least one dimension, got a scalar");
+        }
+        int a = axisOf("argmax", in, axis);
+        int[] dims = in.shape().dims();
+        int outer = product(dims, 0, a), n = dims[a], inner = product(dims, a + 1, dims.length);
+        if (n == 0) {
+            throw new IllegalArgumentException("argmax: axis " + axis + " of shape " + in.shape() + " is empty");
+        }
+        long[] out = new long[outer * inner];
+        Reduce.argmax(Storage.toDoubles(in.data(), in.offset(), in.size()), outer, n, inner, out);
+        return Tensor.wrap(Shape.of(remove(dims, a)), Storage.convert(out, 0, out.length, outputType));
+    }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /** The matrix product {@code a · b} of two 2-D tensors. */
+    public static Tensor matmul(Operand a, Operand b) {
+        return matmul(a, b, false, false);
+    }
+
+    /** The matrix product with either operand transposed first, like {@code tf.matmul(a, b, transpose_a, transpose_b)}. */
+    public static Tensor matmul(Operand a, Operand b, boolean transposeA, boolean transposeB) {
+        Tensor x = read(a), y = read(b);
+        sameDType("matmul", x, y);
+        if (x.rank() != 2 || y.rank() != 2 || !x.dtype().isFloating()) {
+            throw new IllegalArgumentException("matmul: expects two 2-D float tensors, got " + x.dtype() + x.shape() + " and " + y.dtype() + y.shape());
+        }
+        int m = x.dim(transposeA ? 1 : 0), k = x.dim(transposeA ? 0 : 1);
+        int k2 = y.dim(transposeB ? 1 : 0), n = y.dim(transposeB ? 0 : 1);
+        if (k != k2) {
+            throw new IllegalArgumentException("matmul: shapes " + x.shape() + " and " + y.shape() + " do not fit (inner dimensions "
+                    + k + " and " + k2 + ", transposeA=" + transposeA + ", transposeB=" + transposeB + ")");
+        }
+        Object out;
+        if (x.dtype() == DType.FLOAT32) {
+            float[] c = new float[m * n];
+            Kernels.matMul().matmul(x.floats(), x.offset(), y.floats(), y.offset(), c, m, n, k, transposeA, transposeB);
+            out = c;
+        } else {
+            double[] c = new double[m * n];
+            MatMul.matmul(x.doubles(), x.offset(), y.doubles(), y.offset(), c, m, n, k, transposeA, transposeB);
+            out = c;
+        }
+        return record("matmul", Tensor.wrap(Shape.of(m, n), out), (dy, in, o, needed) -> new Tensor[] {
+            !needed[0] ? null : transposeA ? matmul(in[1], dy, transposeB, true) : matmul(dy, in[1], false, !transposeB),
+            !needed[1] ? null : transposeB ? matmul(dy, in[0], true, transposeA) : matmul(in[0], dy, !transposeA, false)
+        }, x, y);
+    }
+
+    /** The transpose of a 2-D tensor (for more axes, the axes reversed). */
+    public static Tensor transpose(Operand x) {
+        int rank = read(x).rank();
+        int[] perm = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            perm[i] = rank - 1 - i;
+        }
+        return transpose(x, perm);
+    }
+
+    /** The axes of {@code x} rearranged: axis {@code i} of the result is axis {@code perm[i]} of {@code x}. */
+    public static Tensor transpose(Operand x, int... perm) {
+        Tensor in = read(x);
+        int rank = in.rank();
+        int[] inverse = new int[rank];
+        boolean[] seen = new boolean[rank];
+        if (perm.length != rank) {
+            throw new IllegalArgumentException("transpose: permutation " + Arrays.toString(perm) + " does not fit shape " + in.shape());
+        }
+        for (int i = 0; i < rank; i++) {
+            if (perm[i] < 0 || perm[i] >= rank || seen[perm[i]]) {
+                throw new IllegalArgumentException("transpose: " + Arrays.toString(perm) + " is not a permutation of the axes of " + in.shape());
+            }
+            seen[perm[i]] = true;
+            inverse[perm[i]] = i;
+        }
+        int[] dims = in.shape().dims();
+        int[] outDims = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            outDims[i] = dims[perm[i]];
+        }
+        Object out = Storage.allocate(in.dtype(), in.size());
+        Gather.gather(in.data(), in.offset(), Gather.transposeIndex(dims, perm), out);
+        return record("transpose", Tensor.wrap(Shape.of(outDims), out),
+                (dy, xs, y, needed) -> new Tensor[] {transpose(dy, inverse)}, in);
+    }
+
+    // ---------------------------------------------------------------- neural-network ops
+
+    /** Softmax over the last axis, stabilised by subtracting the row maximum. */
+    public static Tensor softmax(Operand logits) {
+        return rowwise("softmax", logits, false, (dy, x, y) -> mul(sub(dy, sum(mul(dy, y), new int[] {-1}, true)), y));
+    }
+
+    /** The logarithm of the softmax over the last axis, computed without forming the softmax. */
+    public static Tensor logSoftmax(Operand logits) {
+        return rowwise("logSoftmax", logits, true, (dy, x, y) -> sub(dy, mul(exp(y), sum(dy, new int[] {-1}, true))));
+    }
+
+    /**
+     * The cross-entropy between integer class labels and the softmax of the logits, one value per row, like
+     * {@code tf.nn.sparse_softmax_cross_entropy_with_logits}: logits [..., classes], labels [...] of int32 or int64
+     * in {@code [0, classes)}.
+     */
+    public static Tensor sparseSoftmaxCrossEntropyWithLogits(Operand logits, Operand labels) {
+        String op = "sparseSoftmaxCrossEntropyWithLogits";
+        Tensor z = read(logits), l = read(labels);
+        if (!z.dtype().isFloating() || z.rank() < 1) {
+            throw new IllegalArgumentException(op + ": logits must be a float tensor of rank >= 1, got " + z.dtype() + z.shape());
+        }
+        if (l.dtype() != DType.INT32 && l.dtype() != DType.INT64) {
+            throw new IllegalArgumentException(op + ": labels must be int32 or int64, got " + l.dtype());
+        }
+        int classes = z.dim(-1);
+        Shape rowsShape = Shape.of(Arrays.copyOf(z.shape().dims(), z.rank() - 1));
+        if (!l.shape().equals(rowsShape)) {
+            throw new IllegalArgumentException(op + ": logits " + z.shape() + " need labels of shape " + rowsShape + ", got " + l.shape());
+        }
+        long[] ids = l.toLongArray();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= classes) {
+                throw new IllegalArgumentException(op + ": label " + ids[i] + " at index " + i + " is outside [0, " + classes + ")");
+            }
+        }
+        int rows = ids.length;
+        double[] loss = new double[rows];
+        Softmax.sparseCrossEntropy(Storage.toDoubles(z.data(), z.offset(), z.size()), ids, loss, null, rows, classes);
+        Tensor y = Tensor.wrap(rowsShape, Storage.convert(loss, 0, rows, z.dtype()));
+        return record(op, y, (dy, in, out, needed) -> new Tensor[] {
+            mul(expandDims(dy, -1), sub(softmax(in[0]), oneHot(in[1], classes, in[0].dtype()))),
+            null
+        }, z, l);
+    }
+
+    /**
+     * The cross-entropy between a probability distribution {@code labels} and the softmax of {@code logits}
+     * over the last axis, like {@code tf.nn.softmax_cross_entropy_with_logits}; both have the same shape.
+     */
+    public static Tensor softmaxCrossEntropyWithLogits(Operand logits, Operand labels) {
+        Tensor z = read(logits), p = read(labels);
+        if (!z.shape().equals(p.shape()) || z.rank() < 1) {
+            throw new IllegalArgumentException("softmaxCrossEntropyWithLogits: logits " + z.shape() + " and labels " + p.shape() + " must have the same shape");
+        }
+        return neg(sum(mul(p, logSoftmax(z)), -1));
+    }
+
+    /**
+     * One-hot vectors: for indices of shape S, a tensor of shape S + [depth] with 1 at each index and 0
+     * elsewhere; an index outside {@code [0, depth)} gives a row of zeros, as in TensorFlow.
+     */
+    public static Tensor oneHot(Operand indices, int depth, DType dtype) {
+        Tensor idx = read(indices);
+        if (idx.dtype().isFloating() || idx.dtype() == DType.BOOL || depth < 0) {
+            throw new IllegalArgumentException("oneHot: needs integer indices and depth >= 0, got " + idx.dtype() + " and depth " + depth);
+        }
+        long[] ids = idx.toLongArray();
+        Object out = Storage.allocate(dtype, ids.length * depth);
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] >= 0 && ids[i] < depth) {
+                Storage.setDouble(out, i * depth + (int) ids[i], 1);
+            }
+        }
+        return Tensor.wrap(Shape.of(append(idx.shape().dims(), depth)), out);
+    }
+
+    // ---------------------------------------------------------------- shapes, dtypes and plumbing
+
+    /** The same values in a new shape, with at most one -1 inferred; shares the values. */
+    public static Tensor reshape(Operand x, int... dims) {
+        Tensor in = read(x);
+        Shape shape;
+        try {
+            shape = in.shape().reshape(dims);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return record("reshape", new Tensor(shape, in.data(), in.offset()),
+                (dy, xs, y, needed) -> new Tensor[] {reshape(dy, xs[0].shape().dims())}, in);
+    }
+
+    /** {@code x} with a new axis of size 1 inserted at {@code axis} (negative counts from the end, -1 appends). */
+    public static Tensor expandDims(Operand x, int axis) {
+        Tensor in = read(x);
+        int rank = in.rank();
+        int a = axis < 0 ? axis + rank + 1 : axis;
+        if (a < 0 || a > rank) {
+            throw new IllegalArgumentException("expandDims: axis " + axis + " is out of range for shape " + in.shape());
+        }
+        int[] dims = in.shape().dims();
+        int[] out = new int[rank + 1];
+        System.arraycopy(dims, 0, out, 0, a);
+        out[a] = 1;
+        System.arraycopy(dims, a, out, a + 1, rank - a);
+        return reshape(in, out);
+    }
+
+    /** The values converted to {@code dtype}; floats become integers by truncation toward zero. */
+    public static Tensor cast(Operand x, DType dtype) {
+        Tensor in = read(x);
+        if (in.dtype() == dtype) {
+            return in;
+        }
+        Tensor y = Tensor.wrap(in.shape(), Storage.convert(in.data(), in.offset(), in.size(), dtype));
+        return record("cast", y, (dy, xs, out, needed) -> new Tensor[] {
+            xs[0].dtype().isFloating() ? cast(dy, xs[0].dtype()) : null
+        }, in);
+    }
+
+    /** {@code x} itself, but a tape sees a constant: no gradient flows back through it. */
+    public static Tensor stopGradient(Operand x) {
+        Tensor in = read(x);
+        return new Tensor(in.shape(), in.data(), in.offset());
+    }
+
+    /** {@code x} repeated along its size-1 (or missing leading) axes to fill {@code dims}. */
+    public static Tensor broadcastTo(Operand x, int... dims) {
+        Tensor in = read(x);
+        Shape target = Shape.of(dims);
+        Shape both = Shape.broadcast(in.shape(), target);
+        if (both == null || !both.equals(target)) {
+            throw new IllegalArgumentException("broadcastTo: cannot broadcast " + in.shape() + " to " + target);
+        }
+        if (in.shape().equals(target)) {
+            return in;
+        }
+        BroadcastPlan plan = BroadcastPlan.of(dims, in.shape().dims(), dims);
+        int[] index = new int[target.size()];
+        int len = plan.runLength(), step = plan.step(0);
+        for (BroadcastPlan.Cursor c = plan.cursor(); c.next(); ) {
+            for (int k = 0; k < len; k++) {
+                index[c.offset(1) + k] = c.offset(0) + k * step;
+            }
+        }
+        Object out = Storage.allocate(in.dtype(), target.size());
+        Gather.gather(in.data(), in.offset(), index, out);
+        return record("broadcastTo", Tensor.wrap(target, out),
+                (dy, xs, y, needed) -> new Tensor[] {sumTo(dy, xs[0].shape())}, in);
+    }
+
+    /** Undoes broadcasting: sums {@code x} over the axes along which {@code shape} was stretched to {@code x}'s shape. */
+    public static Tensor sumTo(Operand x, Shape shape) {
+        Tensor in = read(x);
+        if (in.shape().equals(shape)) {
+            return in;
+        }
+        int lead = in.rank() - shape.rank();
+        int[] axes = new int[in.rank()];
+        int n = 0;
+        for (int i = 0; i < in.rank(); i++) {
+            if (i < lead || (shape.dim(i - lead) == 1 && in.dim(i) != 1)) {
+                axes[n++] = i;
+            }
+        }
+        return reshape(sum(in, Arrays.copyOf(axes, n), true), shape.dims());
+    }
+
+    /** The tensors joined along {@code axis}; all must have the same dtype and the same size on every other axis. */
+    public static Tensor concat(List<? extends Operand> values, int axis) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("concat: needs at least one tensor");
+        }
+        Tensor[] in = new Tensor[values.size()];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = read(values.get(i));
+        }
+        Tensor first = in[0];
+        int a = axisOf("concat", first, axis);
+        int[] dims = first.shape().dims();
+        int[] starts = new int[in.length + 1];
+        for (int i = 0; i < in.length; i++) {
+            int[] d = in[i].shape().dims();
+            boolean fits = in[i].dtype() == first.dtype() && d.length == dims.length;
+            for (int j = 0; fits && j < d.length; j++) {
+                fits = j == a || d[j] == dims[j];
+            }
+            if (!fits) {
+                throw new IllegalArgumentException("concat: tensor " + i + " is " + in[i].dtype() + in[i].shape() + " but tensor 0 is "
+                        + first.dtype() + first.shape() + " (axis " + axis + ")");
+            }
+            starts[i + 1] = starts[i] + d[a];
+        }
+        dims[a] = starts[in.length];
+        int outer = product(dims, 0, a), inner = product(dims, a + 1, dims.length);
+        Object out = Storage.allocate(first.dtype(), product(dims, 0, dims.length));
+        for (int i = 0; i < in.length; i++) {
+            int block = (starts[i + 1] - starts[i]) * inner;
+            for (int o = 0; o < outer; o++) {
+                System.arraycopy(in[i].data(), in[i].offset() + o * block, out, (o * dims[a] + starts[i]) * inner, block);
+            }
+        }
+        return record("concat", Tensor.wrap(Shape.of(dims), out), (dy, xs, y, needed) -> {
+            Tensor[] grads = new Tensor[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                grads[i] = needed[i] ? narrow(dy, a, starts[i], starts[i + 1] - starts[i]) : null;
+            }
+            return grads;
+        }, in);
+    }
+
+    /** The part of {@code x} from {@code start} for {@code length} entries along {@code axis}, like PyTorch's narrow. */
+    public static Tensor narrow(Operand x, int axis, int start, int length) {
+        Tensor in = read(x);
+        int a = axisOf("narrow", in, axis);
+        int[] dims = in.shape().dims();
+        if (start < 0 || length < 0 || start + length > dims[a]) {
+            throw new IllegalArgumentException("narrow: range [" + start + ", " + (start + length) + ") is outside axis " + axis + " of shape " + in.shape());
+        }
+        int outer = product(dims, 0, a), inner = product(dims, a + 1, dims.length), full = dims[a];
+        dims[a] = length;
+        Object out = Storage.allocate(in.dtype(), outer * length * inner);
+        for (int o = 0; o < outer; o++) {
+            System.arraycopy(in.data(), in.offset() + (o * full + start) * inner, out, o * length * inner, length * inner);
+        }
+        return record("narrow", Tensor.wrap(Shape.of(dims), out), (dy, xs, y, needed) -> {
+            int[] before = xs[0].shape().dims(), after = xs[0].shape().dims();
+            before[a] = start;
+            after[a] = full - start - length;
+            return new Tensor[] {concat(List.of(zeros(dy.dtype(), before), dy, zeros(dy.dtype(), after)), a)};
+        }, in);
+    }
+
+    /** Slices of {@code params} along {@code axis} picked by {@code indices}, like {@code tf.gather}. */
+    public static Tensor gather(Operand params, Operand indices, int axis) {
+        Tensor p = read(params), idx = read(indices);
+        if (idx.dtype() != DType.INT32 && idx.dtype() != DType.INT64) {
+            throw new IllegalArgumentException("gather: indices must be int32 or int64, got " + idx.dtype());
+        }
+        int a = axisOf("gather", p, axis);
+        int[] dims = p.shape().dims();
+        int outer = product(dims, 0, a), inner = product(dims, a + 1, dims.length), full = dims[a];
+        long[] ids = idx.toLongArray();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= full) {
+                throw new IllegalArgumentException("gather: index " + ids[i] + " at position " + i + " is outside [0, " + full + ") for params " + p.shape());
+            }
+        }
+        int[] outDims = concatDims(Arrays.copyOf(dims, a), idx.shape().dims(), Arrays.copyOfRange(dims, a + 1, dims.length));
+        Object out = Storage.allocate(p.dtype(), outer * ids.length * inner);
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < ids.length; j++) {
+                System.arraycopy(p.data(), p.offset() + (o * full + (int) ids[j]) * inner, out, (o * ids.length + j) * inner, inner);
+            }
+        }
+        return record("gather", Tensor.wrap(Shape.of(outDims), out), (dy, xs, y, needed) -> new Tensor[] {
+            scatterAdd(dy, xs[1], a, xs[0].shape()), null
+        }, p, idx);
+    }
+
+    /** gather's gradient: the slices of {@code updates} summed into zeros of {@code shape} at {@code indices} along {@code axis}. */
+    private static Tensor scatterAdd(Tensor updates, Tensor indices, int axis, Shape shape) {
+        int[] dims = shape.dims();
+        int outer = product(dims, 0, axis), inner = product(dims, axis + 1, dims.length), full = dims[axis];
+        long[] ids = indices.toLongArray();
+        double[] u = updates.toDoubleArray();
+        double[] out = new double[shape.size()];
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < ids.length; j++) {
+                int dst = (o * full + (int) ids[j]) * inner, src = (o * ids.length + j) * inner;
+                for (int k = 0; k < inner; k++) {
+                    out[dst + k] += u[src + k];
+                }
+            }
+        }
+        Tensor y = Tensor.wrap(shape, Storage.convert(out, 0, out.length, updates.dtype()));
+        return record("scatterAdd", y, (dy, xs, o, needed) -> new Tensor[] {gather(dy, xs[1], axis), null}, updates, indices);
+    }
+
+    /** Zeros of the given dtype and dims. */
+    public static Tensor zeros(DType dtype, int... dims) {
+        return Tensor.zeros(dtype, dims);
+    }
+
+    /** A scalar of {@code value} with the dtype of {@code like}. */
+    public static Tensor scalarLike(Operand like, double value) {
+        return Tensor.scalar(value, like.dtype());
+    }
+
+    // ---------------------------------------------------------------- the machinery shared by the ops above
+
+    /** The tensor behind an operand; reading a variable is reported to the active tapes. */
+    static Tensor read(Operand operand) {
+        if (operand instanceof Variable v) {
+            Tensor t = v.value();
+            for (Recorder r : Recording.active()) {
+                r.variableRead(v, t);
+            }
+            return t;
+        }
+        if (operand == null) {
+            throw new NullPointerException("an op was given null instead of a tensor");
+        }
+        return (Tensor) operand;
+    }
+
+    private static Tensor record(String op, Tensor output, GradientRule rule, Tensor... inputs) {
+        List<Recorder> active = Recording.active();
+        if (!active.isEmpty() && output.dtype().isFloating()) {
+            for (int i = 0; i < active.size(); i++) {
+                active.get(i).record(op, inputs, output, rule);
+            }
+        }
+        return output;
+    }
+
+    private static Tensor unary(String op, Operand x, FloatUnaryOperator f32, DoubleUnaryOperator f64, LongUnaryOperator ints, UnaryRule rule) {
+        Tensor in = read(x);
+        int n = in.size();
+        Object out;
+        if (in.dtype() == DType.FLOAT32 && f32 != null) {
+            float[] o = new float[n];
+            Elementwise.map(in.floats(), in.offset(), o, n, f32);
+            out = o;
+        } else if (in.dtype() == DType.FLOAT64 && f64 != null) {
+            double[] o = new double[n];
+            Elementwise.map(in.doubles(), in.offset(), o, n, f64);
+            out = o;
+        } else if (!in.dtype().isFloating() && in.dtype() != DType.BOOL && ints != null) {
+            long[] o = new long[n];
+            Elementwise.map(in.toLongArray(), o, ints);
+            out = Storage.convert(o, 0, n, in.dtype());
+        } else {
+            throw new IllegalArgumentException(op + ": dtype " + in.dtype() + " is not supported (shape " + in.shape() + ")");
+        }
+        Tensor y = Tensor.wrap(in.shape(), out);
+        return rule == null ? y : record(op, y, (dy, xs, o, needed) -> new Tensor[] {rule.apply(dy, xs[0], o)}, in);
+    }
+
+    private static Tensor binary(String op, Operand a, Operand b, FloatBinaryOperator f32, DoubleBinaryOperator f64,
+                                 LongBinaryOperator ints, BinaryRule ruleA, BinaryRule ruleB) {
+        Tensor x = read(a), y = read(b);
+        sameDType(op, x, y);
+        Shape shape = broadcastShape(op, x, y);
+        BroadcastPlan plan = BroadcastPlan.of(shape.dims(), x.shape().dims(), y.shape().dims(), shape.dims());
+        int n = shape.size();
+        Object out;
+        if (x.dtype() == DType.FLOAT32) {
+            float[] o = new float[n];
+            Elementwise.zip(plan, x.floats(), x.offset(), y.floats(), y.offset(), o, f32);
+            out = o;
+        } else if (x.dtype() == DType.FLOAT64) {
+            double[] o = new double[n];
+            Elementwise.zip(plan, x.doubles(), x.offset(), y.doubles(), y.offset(), o, f64);
+            out = o;
+        } else if (x.dtype() != DType.BOOL && ints != null) {
+            long[] o = new long[n];
+            Elementwise.zip(plan, x.toLongArray(), y.toLongArray(), o, ints);
+            out = Storage.convert(o, 0, n, x.dtype());
+        } else {
+            throw new IllegalArgumentException(op + ": dtype " + x.dtype() + " is not supported (shapes " + x.shape() + " and " + y.shape() + ")");
+        }
+        return record(op, Tensor.wrap(shape, out), (dy, xs, o, needed) -> new Tensor[] {
+            needed[0] ? ruleA.apply(dy, xs[0], xs[1], o) : null,
+            needed[1] ? ruleB.apply(dy, xs[0], xs[1], o) : null
+        }, x, y);
+    }
+
+    private static Tensor compare(String op, Operand a, Operand b, Comparison cmp) {
+        Tensor x = read(a), y = read(b);
+        sameDType(op, x, y);
+        Shape shape = broadcastShape(op, x, y);
+        BroadcastPlan plan = BroadcastPlan.of(shape.dims(), x.shape().dims(), y.shape().dims(), shape.dims());
+        int n = shape.size();
+        Object result;
+        if (x.dtype().isFloating()) {
+            double[] o = new double[n];
+            Elementwise.zip(plan, x.toDoubleArray(), 0, y.toDoubleArray(), 0, o, cmp.onDoubles);
+            result = o;
+        } else {
+            long[] o = new long[n];
+            Elementwise.zip(plan, x.toLongArray(), y.toLongArray(), o, cmp.onLongs);
+            result = o;
+        }
+        return Tensor.wrap(shape, Storage.convert(result, 0, n, DType.BOOL));
+    }
+
+    /** Rule of a reduction: the input's gradient from the output's, given the output's shape with kept axes. */
+    @FunctionalInterface
+    private interface ReductionRule {
+        Tensor apply(Tensor dy, int[] keptDims);
+    }
+
+    private static Tensor reduce(String op, Tensor in, int[] axes, boolean keepDims, double identity, FloatBinaryOperator f32,
+                                 DoubleBinaryOperator f64, LongBinaryOperator ints, ReductionRule rule) {
+        int[] ax = normalizeAxes(op, in, axes);
+        int[] dims = in.shape().dims();
+        int[] kept = dims.clone();
+        for (int a : ax) {
+            kept[a] = 1;
+        }
+        Shape keptShape = Shape.of(kept);
+        BroadcastPlan plan = BroadcastPlan.of(dims, dims, kept);
+        int n = keptShape.size();
+        Object out;
+        if (in.dtype() == DType.FLOAT32) {
+            float[] o = new float[n];
+            Arrays.fill(o, (float) identity);
+            Reduce.accumulate(plan, in.floats(), in.offset(), o, f32);
+            out = o;
+        } else if (in.dtype() == DType.FLOAT64) {
+            double[] o = new double[n];
+            Arrays.fill(o, identity);
+            Reduce.accumulate(plan, in.doubles(), in.offset(), o, f64);
+            out = o;
+        } else if (in.dtype() != DType.BOOL) {
+            long[] o = new long[n];
+            Arrays.fill(o, (long) identity);
+            Reduce.accumulate(plan, in.toLongArray(), o, ints);
+            out = Storage.convert(o, 0, n, in.dtype());
+        } else {
+            throw new IllegalArgumentException(op + ": dtype bool is not supported (shape " + in.shape() + "); cast it first");
+        }
+        int[] outDims = keepDims ? kept : removeAll(dims, ax);
+        return record(op, Tensor.wrap(Shape.of(outDims), out), (dy, xs, y, needed) -> new Tensor[] {rule.apply(dy, kept)}, in);
+    }
+
+    /** softmax and logSoftmax: computed row by row over the last axis in double precision. */
+    private static Tensor rowwise(String op, Operand logits, boolean log, UnaryRule rule) {
+        Tensor x = read(logits);
+        if (!x.dtype().isFloating() || x.rank() < 1) {
+            throw new IllegalArgumentException(op + ": expects a float tensor of rank >= 1, got " + x.dtype() + x.shape());
+        }
+        int cols = x.dim(-1), rows = cols == 0 ? 0 : x.size() / cols;
+        double[] out = new double[x.size()];
+        double[] in = Storage.toDoubles(x.data(), x.offset(), x.size());
+        if (log) {
+            Softmax.logSoftmax(in, out, rows, cols);
+        } else {
+            Softmax.softmax(in, out, rows, cols);
+        }
+        Tensor y = Tensor.wrap(x.shape(), Storage.convert(out, 0, out.length, x.dtype()));
+        return record(op, y, (dy, xs, o, needed) -> new Tensor[] {rule.apply(dy, xs[0], o)}, x);
+    }
+
+    private static void sameDType(String op, Tensor a, Tensor b) {
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(op + ": dtypes differ, " + a.dtype() + a.shape() + " and " + b.dtype() + b.shape()
+                    + " (cast one of them first)");
+        }
+    }
+
+    private static Shape broadcastShape(String op, Tensor a, Tensor b) {
+        Shape shape = Shape.broadcast(a.shape(), b.shape());
+        if (shape == null) {
+            throw new IllegalArgumentException(op + ": shapes " + a.shape() + " and " + b.shape() + " cannot be broadcast together");
+        }
+        return shape;
+    }
+
+    private static int axisOf(String op, Tensor x, int axis) {
+        int a = axis < 0 ? axis + x.rank() : axis;
+        if (a < 0 || a >= x.rank()) {
+            throw new IllegalArgumentException(op + ": axis " + axis + " is out of range for shape " + x.shape());
+        }
+        return a;
+    }
+
+    private static int[] normalizeAxes(String op, Tensor x, int[] axes) {
+        boolean[] seen = new boolean[x.rank()];
+        int[] out = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            out[i] = axisOf(op, x, axes[i]);
+            if (seen[out[i]]) {
+                throw new IllegalArgumentException(op + ": axis " + axes[i] + " is given twice for shape " + x.shape());
+            }
+            seen[out[i]] = true;
+        }
+        return out;
+    }
+
+    private static int[] allAxes(Tensor x) {
+        int[] axes = new int[x.rank()];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
+        }
+        return axes;
+    }
+
+    private static int product(int[] dims, int from, int to) {
+        int p = 1;
+        for (int i = from; i < to; i++) {
+            p *= dims[i];
+        }
+        return p;
+    }
+
+    private static int[] remove(int[] dims, int axis) {
+        return removeAll(dims, new int[] {axis});
+    }
+
+    private static int[] removeAll(int[] dims, int[] axes) {
+        int[] out = new int[dims.length - axes.length];
+        int n = 0;
+        outer:
+        for (int i = 0; i < dims.length; i++) {
+            for (int a : axes) {
+                if (a == i) {
+                    continue outer;
+                }
+            }
+            out[n++] = dims[i];
+        }
+        return out;
+    }
+
+    private static int[] append(int[] dims, int last) {
+        int[] out = Arrays.copyOf(dims, dims.length + 1);
+        out[dims.length] = last;
+        return out;
+    }
+
+    private static int[] concatDims(int[]... parts) {
+        int n = 0;
+        for (int[] p : parts) {
+            n += p.length;
+        }
+        int[] out = new int[n];
+        int i = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, out, i, p.length);
+            i += p.length;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.scratchnet.op;
+
+/**
+ * Hears about every op that runs on this thread while it is {@linkplain Recording#start started}: what a
+ * gradient tape implements. Defined here so that ops can report to tapes without depending on them.
+ */
+public interface Recorder {
+    /** An op read the variable {@code variable}, whose current value is {@code value}. */
+    void variableRead(Variable variable, Tensor value);
+
+    /** The op {@code op} computed {@code output} from {@code inputs}; {@code rule} differentiates it. */
+    void record(String op, Tensor[] inputs, Tensor output, GradientRule rule);
+}

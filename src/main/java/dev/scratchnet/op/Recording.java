@@ -1,0 +1,26 @@
+package dev.scratchnet.op;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The recorders active on the current thread, innermost last, as TensorFlow keeps its stack of tapes. */
+public final class Recording {
+    private static final ThreadLocal<List<Recorder>> ACTIVE = ThreadLocal.withInitial(ArrayList::new);
+
+    private Recording() {
+    }
+
+    /** Makes {@code recorder} hear the ops this thread runs from now on. */
+    public static void start(Recorder recorder) {
+        ACTIVE.get().add(recorder);
+    }
+
+    /** Stops {@code recorder} hearing ops; recorders may stop in any order. */
+    public static void stop(Recorder recorder) {
+        ACTIVE.get().remove(recorder);
+    }
+
+    static List<Recorder> active() {
+        return ACTIVE.get();
+    }
+}

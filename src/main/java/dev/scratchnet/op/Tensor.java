@@ -1,0 +1,294 @@
+package dev.scratchnet.op;
+
+import dev.scratchnet.tensor.ArrayFormat;
+import dev.scratchnet.tensor.DType;
+import dev.scratchnet.tensor.Shape;
+import dev.scratchnet.tensor.Storage;
+
+/**
+ * An immutable n-dimensional array of one {@link DType}: dense row-major values in a primitive array, from an
+ * offset, so that reshapes and row slices share the values instead of copying them.
+ */
+public final class Tensor implements Operand {
+    private final DType dtype;
+    private final Shape shape;
+    private final Object data;
+    private final int offset;
+
+    Tensor(Shape shape, Object data, int offset) {
+        this.dtype = Storage.dtypeOf(data);
+        this.shape = shape;
+        this.data = data;
+        this.offset = offset;
+    }
+
+    /** Wraps a freshly computed array that nobody else holds. */
+    static Tensor wrap(Shape shape, Object data) {
+        return new Tensor(shape, data, 0);
+    }
+
+    private static Tensor create(Object data, int[] dims) {
+        Shape shape = dims.length == 0 ? Shape.of(Storage.length(data)) : Shape.of(dims);
+        if (shape.size() != Storage.length(data)) {
+            throw new IllegalArgumentException("tensor: " + Storage.length(data) + " values do not fill shape " + shape);
+        }
+        return new Tensor(shape, Storage.convert(data, 0, shape.size(), Storage.dtypeOf(data)), 0);
+    }
+
+    /** A float32 tensor holding a copy of {@code values} in shape {@code dims}; without dims, a vector. */
+    public static Tensor of(float[] values, int... dims) {
+        return create(values, dims);
+    }
+
+    /** A float64 tensor holding a copy of {@code values}. */
+    public static Tensor of(double[] values, int... dims) {
+        return create(values, dims);
+    }
+
+    /** An int32 tensor holding a copy of {@code values}. */
+    public static Tensor of(int[] values, int... dims) {
+        return create(values, dims);
+    }
+
+    /** An int64 tensor holding a copy of {@code values}. */
+    public static Tensor of(long[] values, int... dims) {
+        return create(values, dims);
+    }
+
+    /** A bool tensor holding a copy of {@code values}. */
+    public static Tensor of(boolean[] values, int... dims) {
+        return create(values, dims);
+    }
+
+    /** A uint8 tensor holding a copy of {@code values}, each byte read as unsigned (0 to 255). */
+    public static Tensor ofUInt8(byte[] values, int... dims) {
+        return create(values, dims);
+    }
+
+    /** A float32 matrix from rows of equal length. */
+    public static Tensor of(float[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        float[] flat = new float[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != cols) {
+                throw new IllegalArgumentException("tensor: row " + r + " has " + rows[r].length + " values, row 0 has " + cols);
+            }
+            System.arraycopy(rows[r], 0, flat, r * cols, cols);
+        }
+        return new Tensor(Shape.of(rows.length, cols), flat, 0);
+    }
+
+    /** A float64 matrix from rows of equal length. */
+    public static Tensor of(double[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        double[] flat = new double[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != cols) {
+                throw new IllegalArgumentException("tensor: row " + r + " has " + rows[r].length + " values, row 0 has " + cols);
+            }
+            System.arraycopy(rows[r], 0, flat, r * cols, cols);
+        }
+        return new Tensor(Shape.of(rows.length, cols), flat, 0);
+    }
+
+    /** A scalar of the given dtype (TensorFlow's {@code tf.constant(value, dtype)}). */
+    public static Tensor scalar(double value, DType dtype) {
+        return fill(dtype, value);
+    }
+
+    /** A float32 scalar. */
+    public static Tensor scalar(float value) {
+        return new Tensor(Shape.SCALAR, new float[] {value}, 0);
+    }
+
+    /** A tensor of {@code dims} with every element equal to {@code value}. */
+    public static Tensor fill(DType dtype, double value, int... dims) {
+        Shape shape = Shape.of(dims);
+        Object data = Storage.allocate(dtype, shape.size());
+        if (value != 0) {
+            for (int i = 0; i < shape.size(); i++) {
+                Storage.setDouble(data, i, value);
+            }
+        }
+        return new Tensor(shape, data, 0);
+    }
+
+    public static Tensor zeros(DType dtype, int... dims) {
+        return fill(dtype, 0, dims);
+    }
+
+    public static Tensor ones(DType dtype, int... dims) {
+        return fill(dtype, 1, dims);
+    }
+
+    /** A float32 tensor of zeros, like {@code tf.zeros(shape)}. */
+    public static Tensor zeros(int... dims) {
+        return zeros(DType.FLOAT32, dims);
+    }
+
+    /** A float32 tensor of ones, like {@code tf.ones(shape)}. */
+    public static Tensor ones(int... dims) {
+        return ones(DType.FLOAT32, dims);
+    }
+
+    /** {@code start, start + delta, ...} up to but excluding {@code limit}, like {@code tf.range}. */
+    public static Tensor range(double start, double limit, double delta, DType dtype) {
+        if (delta == 0 || !Double.isFinite(start) || !Double.isFinite(limit) || !Double.isFinite(delta)) {
+            throw new IllegalArgumentException("range: need finite start, limit and a non-zero delta, got " + start + ", " + limit + ", " + delta);
+        }
+        int n = (int) Math.max(0, Math.ceil((limit - start) / delta));
+        Object data = Storage.allocate(dtype, n);
+        for (int i = 0; i < n; i++) {
+            Storage.setDouble(data, i, start + i * delta);
+        }
+        return new Tensor(Shape.of(n), data, 0);
+    }
+
+    /** {@code 0, 1, ..., limit - 1} as int32, like {@code tf.range(limit)}. */
+    public static Tensor range(int limit) {
+        return range(0, limit, 1, DType.INT32);
+    }
+
+    @Override
+    public Tensor value() {
+        return this;
+    }
+
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
+
+    @Override
+    public Shape shape() {
+        return shape;
+    }
+
+    public int rank() {
+        return shape.rank();
+    }
+
+    public int size() {
+        return shape.size();
+    }
+
+    /** Dimension {@code axis} of the shape; negative axes count from the end. */
+    public int dim(int axis) {
+        return shape.dim(axis);
+    }
+
+    /**
+     * Rows {@code start} (inclusive) to {@code end} (exclusive) along the first axis, like Python's
+     * {@code x[start:end]}: the end is clipped to the number of rows, and the values are shared, not copied.
+     */
+    public Tensor slice(int start, int end) {
+        if (shape.rank() == 0) {
+            throw new IllegalArgumentException("slice: cannot slice a scalar");
+        }
+        int rows = shape.dim(0);
+        int from = Math.max(0, Math.min(start, rows));
+        int to = Math.max(from, Math.min(end, rows));
+        return new Tensor(shape.withFirst(to - from), data, offset + from * shape.rowSize());
+    }
+
+    /** The value of a one-element tensor as a double. */
+    public double item() {
+        if (shape.size() != 1) {
+            throw new IllegalStateException("item: tensor of shape " + shape + " has " + shape.size() + " elements, not 1");
+        }
+        return Storage.getDouble(data, offset);
+    }
+
+    /** The value of a one-element tensor as a float. */
+    public float floatValue() {
+        return (float) item();
+    }
+
+    /** The value of a one-element integer tensor as a long. */
+    public long longValue() {
+        if (shape.size() != 1) {
+            throw new IllegalStateException("longValue: tensor of shape " + shape + " has " + shape.size() + " elements, not 1");
+        }
+        return Storage.getLong(data, offset);
+    }
+
+    /** The element at {@code index} (one entry per axis), as a double. */
+    public double getDouble(int... index) {
+        return Storage.getDouble(data, offset + flatIndex(index));
+    }
+
+    /** The element at {@code index} (one entry per axis), as a long. */
+    public long getLong(int... index) {
+        return Storage.getLong(data, offset + flatIndex(index));
+    }
+
+    private int flatIndex(int[] index) {
+        if (index.length != shape.rank()) {
+            throw new IllegalArgumentException("index of rank " + index.length + " for a tensor of shape " + shape);
+        }
+        int flat = 0;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape.dim(i)) {
+                throw new IndexOutOfBoundsException("index " + java.util.Arrays.toString(index) + " is outside shape " + shape);
+            }
+            flat = flat * shape.dim(i) + index[i];
+        }
+        return flat;
+    }
+
+    /** The values, flattened and converted to float. */
+    public float[] toFloatArray() {
+        return (float[]) Storage.convert(data, offset, size(), DType.FLOAT32);
+    }
+
+    /** The values, flattened and converted to double. */
+    public double[] toDoubleArray() {
+        return Storage.toDoubles(data, offset, size());
+    }
+
+    /** The values, flattened and converted to int. */
+    public int[] toIntArray() {
+        return (int[]) Storage.convert(data, offset, size(), DType.INT32);
+    }
+
+    /** The values, flattened and converted to long. */
+    public long[] toLongArray() {
+        return Storage.toLongs(data, offset, size());
+    }
+
+    /** The values, flattened and converted to bool (non-zero is true). */
+    public boolean[] toBooleanArray() {
+        return (boolean[]) Storage.convert(data, offset, size(), DType.BOOL);
+    }
+
+    /** The values, flattened and converted to uint8 bytes. */
+    public byte[] toUInt8Array() {
+        return (byte[]) Storage.convert(data, offset, size(), DType.UINT8);
+    }
+
+    /**
+     * The primitive array behind this tensor, read from {@link #offset()}: for kernels, optimizers and writers
+     * that must not copy. It must not be modified: tensors are values.
+     */
+    public Object data() {
+        return data;
+    }
+
+    /** Where this tensor's first element sits in {@link #data()}. */
+    public int offset() {
+        return offset;
+    }
+
+    float[] floats() {
+        return (float[]) data;
+    }
+
+    double[] doubles() {
+        return (double[]) data;
+    }
+
+    @Override
+    public String toString() {
+        return "tensor(" + ArrayFormat.format(data, offset, shape) + ", shape=" + shape + ", dtype=" + dtype + ")";
+    }
+}

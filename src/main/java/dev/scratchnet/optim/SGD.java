@@ -1,0 +1,50 @@
+package dev.scratchnet.optim;
+
+import dev.scratchnet.op.Ops;
+import dev.scratchnet.op.Tensor;
+import dev.scratchnet.op.Variable;
+
+/**
+ * Stochastic gradient descent as Keras implements it (learning rate 0.01 by default). Without momentum:
+ * {@code var -= lr · g}. With momentum: {@code velocity = momentum · velocity - lr · g}, then
+ * {@code var += velocity}, or with Nesterov {@code var += momentum · velocity - lr · g}.
+ */
+public final class SGD extends Optimizer {
+    private final double learningRate;
+    private final double momentum;
+    private final boolean nesterov;
+
+    public SGD() {
+        this(0.01);
+    }
+
+    public SGD(double learningRate) {
+        this(learningRate, 0, false);
+    }
+
+    public SGD(double learningRate, double momentum, boolean nesterov) {
+        if (!(learningRate >= 0) || !(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("SGD: need learningRate >= 0 and momentum in [0, 1], got " + learningRate + " and " + momentum);
+        }
+        this.learningRate = learningRate;
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+    }
+
+    /** The velocity of one variable. */
+    private static final class Velocity {
+        Tensor value;
+    }
+
+    @Override
+    protected void update(Variable variable, Tensor gradient) {
+        Tensor step = gradient.mul(-learningRate);
+        if (momentum > 0) {
+            Velocity velocity = slot(variable, Velocity::new);
+            Tensor previous = velocity.value != null ? velocity.value : Ops.zeros(variable.dtype(), variable.shape().dims());
+            velocity.value = previous.mul(momentum).add(step);
+            step = nesterov ? velocity.value.mul(momentum).add(step) : velocity.value;
+        }
+        variable.assignAdd(step);
+    }
+}
