@@ -180,7 +180,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
                 for (Tensor read : variableReads.getOrDefault(v, List.of())) {
                     fromSource.put(read, true);
                 }
-            } else {
+            } else if (tracked.containsKey(s.value())) {
                 fromSource.put(s.value(), true);
             }
         }

@@ -78,6 +78,7 @@ public final class Fetcher {
                     download(URI.create(mirror + file.name() + ".gz"), file);
                 } catch (IOException | IllegalArgumentException e) {
                     tried.add(mirror + file.name() + ".gz: " + oneLine(e));
+                    log.println("Could not fetch " + mirror + file.name() + ".gz (" + oneLine(e) + "), trying the next source");
                     break;
                 }
             }

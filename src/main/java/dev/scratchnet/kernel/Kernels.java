@@ -25,6 +25,11 @@ public final class Kernels {
         matMul = vectorized ? chooseMatMul() : new ScalarMatMul();
     }
 
+    /** Sets how many threads the kernels use. */
+    public static void setThreads(int threads) {
+        Parallel.setThreads(threads);
+    }
+
     private static MatMul chooseMatMul() {
         return new ScalarMatMul();
     }

@@ -28,7 +28,14 @@ public final class Tensor implements Operand {
     }
 
     private static Tensor create(Object data, int[] dims) {
-        Shape shape = dims.length == 0 ? Shape.of(Storage.length(data)) : Shape.of(dims);
+        return fromArray(data, dims.length == 0 ? Shape.of(Storage.length(data)) : Shape.of(dims));
+    }
+
+    /**
+     * A tensor holding a copy of a primitive array ({@code float[]}, {@code double[]}, {@code int[]}, {@code long[]},
+     * {@code byte[]} as uint8, {@code boolean[]}), whose type gives the dtype, in {@code shape} (which may be a scalar).
+     */
+    public static Tensor fromArray(Object data, Shape shape) {
         if (shape.size() != Storage.length(data)) {
             throw new IllegalArgumentException("tensor: " + Storage.length(data) + " values do not fill shape " + shape);
         }

@@ -1,0 +1,60 @@
+package dev.scratchnet.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code scratchnet} command. Usage errors exit with code 2, other failures with code 1, each with a
+ * one-line message on standard error (the stack trace too with {@code --verbose}).
+ */
+@Command(name = "scratchnet", mixinStandardHelpOptions = true, version = "scratchnet 0.1.0",
+        description = "A deep-learning engine written from scratch in pure Java.",
+        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns its exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine command = e.getCommandLine();
+            command.getErr().println("scratchnet: " + e.getMessage() + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
+            return CommandLine.ExitCode.USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, command, parseResult) -> {
+            boolean verbose = parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+            if (verbose) {
+                e.printStackTrace(command.getErr());
+            }
+            command.getErr().println("scratchnet: error: " + describe(e));
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        return cli.execute(args);
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException n) {
+            message = n.getFile() + (n.getReason() != null ? ": " + n.getReason() : ": no such file");
+        } else if (e instanceof java.nio.file.AccessDeniedException a) {
+            message = a.getFile() + ": permission denied";
+        } else if (e instanceof OutOfMemoryError) {
+            message = "out of memory (" + message + "); give the JVM more with JAVA_OPTS=-Xmx...";
+        }
+        return (message == null ? e.getClass().getSimpleName() : message).replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,81 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.data.IdxFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@code scratchnet train} on a tiny IDX data set the test writes. */
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void trainsOnAnyIdxDataSetAndPrintsTheChaptersLines() throws Exception {
+        Path data = IdxFiles.writeDataset(dir.resolve("tiny"), 600, 200, 5);
+        Run r = run("train", "--data", data.toString(), "--epochs", "3", "--hidden", "16", "--learning-rate", "0.01", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(3, lines.length, r.out());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(lines[i].matches("Epoch " + (i + 1) + ", Test Accuracy: \\d\\.\\d{4}  \\(loss \\d+\\.\\d{4}, \\d+\\.\\d{2} s\\)"), lines[i]);
+        }
+        double accuracy = Double.parseDouble(lines[2].substring(lines[2].indexOf(": ") + 2, lines[2].indexOf(": ") + 8));
+        assertTrue(accuracy >= 0.95, r.out());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameNumbersWhateverTheThreads() throws Exception {
+        Path data = IdxFiles.writeDataset(dir.resolve("tiny"), 300, 100, 4);
+        String first = accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "7", "--threads", "1"));
+        String second = accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "7", "--threads", "2"));
+        assertEquals(first, second);
+        assertNotEquals(first, accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "8", "--optimizer", "sgd")));
+    }
+
+    private static String accuracies(Run r) {
+        assertEquals(0, r.code(), r.err());
+        return r.out().replaceAll("\\d+\\.\\d\\d s", "");
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndOneLine() {
+        for (String[] args : new String[][] {{"train", "--batch-size", "0"}, {"train", "--epochs", "-1"}, {"train", "--hidden", "0"},
+                {"train", "--learning-rate", "-0.1"}, {"train", "--optimizer", "rmsprop"}, {"train", "--nope"}}) {
+            Run r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().startsWith("scratchnet: "), r.err());
+        }
+    }
+
+    @Test
+    void failuresExitWithOneAndNameTheFile() throws Exception {
+        Path data = IdxFiles.writeDataset(dir.resolve("bad"), 10, 10, 2);
+        Files.write(data.resolve("train-images-idx3-ubyte"), new byte[] {1, 2, 3, 4, 5});
+        Run r = run("train", "--data", data.toString());
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("train-images-idx3-ubyte") && r.err().contains("magic"), r.err());
+        Run missing = run("train", "--data", dir.resolve("nowhere").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("nowhere"), missing.err());
+        Run verbose = run("train", "--data", dir.resolve("nowhere").toString(), "--verbose");
+        assertTrue(verbose.err().contains("\tat "), "--verbose shows the stack trace");
+    }
+}
