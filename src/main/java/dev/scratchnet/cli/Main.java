@@ -11,7 +11,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "scratchnet", mixinStandardHelpOptions = true, version = "scratchnet 0.1.0",
         description = "A deep-learning engine written from scratch in pure Java.",
-        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -100,7 +100,14 @@ final class TrainCommand implements Callable<Integer> {
         require(batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
         require(hidden >= 1, "--hidden must be at least 1, got " + hidden);
         require(learningRate > 0 && Double.isFinite(learningRate), "--learning-rate must be a positive number, got " + learningRate);
-        require(threads == null || threads >= 1, "--threads must be at least 1, got " + threads);
+        requireAtLeastOne(spec, threads, "--threads");
+    }
+
+    /** A usage error unless {@code value} is null or at least 1. */
+    static void requireAtLeastOne(CommandSpec spec, Integer value, String option) {
+        if (value != null && value < 1) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least 1, got " + value);
+        }
     }
 
     private void require(boolean ok, String message) {

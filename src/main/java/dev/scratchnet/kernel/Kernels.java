@@ -6,13 +6,22 @@ package dev.scratchnet.kernel;
  * {@code scratchnet.kernels=scalar} forces the portable path.
  */
 public final class Kernels {
-    private static volatile MatMul matMul = chooseMatMul();
+    private static volatile MatMul matMul;
+    private static volatile Loops loops;
+
+    static {
+        useVectorized(true);
+    }
 
     private Kernels() {
     }
 
     public static MatMul matMul() {
         return matMul;
+    }
+
+    public static Loops loops() {
+        return loops;
     }
 
     /** True when the vectorised kernels are in use. */
@@ -22,7 +31,9 @@ public final class Kernels {
 
     /** Selects the portable kernels ({@code false}) or the best available ({@code true}); for tests and benchmarks. */
     public static void useVectorized(boolean vectorized) {
-        matMul = vectorized ? chooseMatMul() : new ScalarMatMul();
+        boolean vector = vectorized && vectorApiAvailable();
+        matMul = vector ? create("VectorMatMul", new ScalarMatMul()) : new ScalarMatMul();
+        loops = vector ? create("VectorLoops", new ScalarLoops()) : new ScalarLoops();
     }
 
     /** Sets how many threads the kernels use. */
@@ -30,7 +41,19 @@ public final class Kernels {
         Parallel.setThreads(threads);
     }
 
-    private static MatMul chooseMatMul() {
-        return new ScalarMatMul();
+    private static boolean vectorApiAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !"scalar".equals(System.getProperty("scratchnet.kernels"));
+    }
+
+    /** The Vector API implementation, loaded by name so that nothing links to the module when it is absent. */
+    private static <T> T create(String className, T fallback) {
+        try {
+            @SuppressWarnings("unchecked")
+            T kernel = (T) Class.forName(Kernels.class.getPackageName() + "." + className).getDeclaredConstructor().newInstance();
+            return kernel;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return fallback;
+        }
     }
 }

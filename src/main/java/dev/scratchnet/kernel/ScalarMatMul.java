@@ -1,20 +1,15 @@
 package dev.scratchnet.kernel;
 
 /**
- * The portable float32 product: loops ordered so the innermost runs along contiguous rows of B and C
- * (which the JIT vectorises on its own), used where the Vector API module is absent.
+ * The portable float32 product, used where the Vector API module is absent: for each row of C, the loop over
+ * the shared dimension adds a multiple of a row of B, so the innermost loop runs along contiguous rows (which
+ * the JIT vectorises on its own). Fused multiply-adds in the same order as {@link VectorMatMul} give the same bits.
  */
 final class ScalarMatMul implements MatMul {
     @Override
     public void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int m, int n, int k, boolean transA, boolean transB) {
         if (transB) {
-            float[] bt = new float[k * n];
-            for (int j = 0; j < n; j++) {
-                for (int p = 0; p < k; p++) {
-                    bt[p * n + j] = b[bOff + j * k + p];
-                }
-            }
-            b = bt;
+            b = Transpose.of(b, bOff, n, k);
             bOff = 0;
         }
         java.util.Arrays.fill(c, 0, m * n, 0f);
@@ -25,7 +20,7 @@ final class ScalarMatMul implements MatMul {
                 float aip = a[aOff + i * aRow + p * aCol];
                 int bp = bOff + p * n;
                 for (int j = 0; j < n; j++) {
-                    c[ci + j] += aip * b[bp + j];
+                    c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.scratchnet.optim;
 
-import dev.scratchnet.kernel.OptimizerKernels;
+import dev.scratchnet.kernel.Kernels;
+import dev.scratchnet.kernel.ScalarLoops;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.op.Variable;
 import dev.scratchnet.tensor.DType;
@@ -68,10 +69,10 @@ public final class Adam extends Optimizer {
         double alpha = learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
         int n = gradient.size();
         if (variable.dtype() == DType.FLOAT32) {
-            OptimizerKernels.adam((float[]) variable.storage(), (float[]) s.m(), (float[]) s.v(), (float[]) gradient.data(),
+            Kernels.loops().adam((float[]) variable.storage(), (float[]) s.m(), (float[]) s.v(), (float[]) gradient.data(),
                     gradient.offset(), n, (float) alpha, (float) beta1, (float) beta2, (float) epsilon);
         } else if (variable.dtype() == DType.FLOAT64) {
-            OptimizerKernels.adam((double[]) variable.storage(), (double[]) s.m(), (double[]) s.v(), (double[]) gradient.data(),
+            ScalarLoops.adam((double[]) variable.storage(), (double[]) s.m(), (double[]) s.v(), (double[]) gradient.data(),
                     gradient.offset(), n, alpha, beta1, beta2, epsilon);
         } else {
             throw new IllegalArgumentException("Adam: variable '" + variable.name() + "' has dtype " + variable.dtype() + "; only float variables train");

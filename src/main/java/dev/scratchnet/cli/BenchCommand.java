@@ -1,0 +1,129 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.data.Fetcher;
+import dev.scratchnet.data.IdxDataset;
+import dev.scratchnet.data.Mnist;
+import dev.scratchnet.examples.Chapter14;
+import dev.scratchnet.kernel.Kernels;
+import dev.scratchnet.kernel.Parallel;
+import dev.scratchnet.kernel.Peak;
+import dev.scratchnet.op.Generator;
+import dev.scratchnet.op.Ops;
+import dev.scratchnet.op.Tensor;
+import dev.scratchnet.optim.Adam;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import static dev.scratchnet.tensor.DType.FLOAT32;
+import static dev.scratchnet.tensor.DType.INT64;
+
+/**
+ * {@code scratchnet bench}: the machine's peak float32 rate, the matrix products of a training step in their three
+ * layouts, and training steps of the chapter's network at several sizes, each as time, GFLOP/s and share of peak.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measure the kernels and training steps against the machine's peak float32 rate.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "IDX data set to train on (default: MNIST from the cache, fetched if needed).")
+    private Path data;
+
+    @Option(names = "--threads", description = "Threads for the kernels (default: the number of cores).")
+    private Integer threads;
+
+    @Option(names = "--quick", description = "Fewer repetitions and only the chapter's recipe, for a fast look.")
+    private boolean quick;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    private boolean verbose;
+
+    /** A training configuration: hidden units and batch size; epochs measured. */
+    private record Config(String name, int hidden, int batch, int epochs) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null) {
+            TrainCommand.requireAtLeastOne(spec, threads, "--threads");
+            Kernels.setThreads(threads);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        int n = Parallel.threads();
+        out.printf("scratchnet bench: %d thread(s), %s kernels, Java %s%n", n, Kernels.vectorized() ? "Vector API" : "portable scalar",
+                Runtime.version());
+
+        double peakCore = Peak.gflops(1);
+        double peak = Peak.gflops(n);
+        out.printf("peak float32 (register-blocked FMA loop): %.1f GFLOP/s on one core, %.1f GFLOP/s on %d thread(s)%n%n", peakCore, peak, n);
+
+        out.println("matmul                                   layout      ms    GFLOP/s  of peak");
+        matmul(out, "forward    [64,784]·[784,128]", 64, 784, 128, false, false, peak);
+        matmul(out, "input grad [64,128]·[784,128]ᵀ", 64, 128, 784, false, true, peak);
+        matmul(out, "weight grad [784,64]ᵀ·[64,128]", 784, 64, 128, true, false, peak);
+        matmul(out, "hidden 1024 [512,784]·[784,1024]", 512, 784, 1024, false, false, peak);
+        out.println();
+
+        IdxDataset mnist = data != null ? IdxDataset.load(data) : IdxDataset.load(Mnist.fetcher(Fetcher.defaultCacheRoot(), System.err).fetch(Mnist.FILES));
+        Tensor xTrain = mnist.xTrain().div(255.0).reshape(mnist.xTrain().dim(0), -1).cast(FLOAT32);
+        Tensor yTrain = mnist.yTrain().cast(INT64);
+        List<Config> configs = quick ? List.of(new Config("chapter", 128, 64, 3))
+                : List.of(new Config("chapter", 128, 64, 5), new Config("hidden 512", 512, 64, 2), new Config("hidden 1024", 1024, 64, 1),
+                        new Config("batch 256", 128, 256, 3), new Config("batch 512", 128, 512, 3), new Config("h1024 b512", 1024, 512, 1));
+        out.println("training (784-H-10, Adam)        s/epoch   steps/s   GFLOP/s  of peak");
+        for (Config c : configs) {
+            train(out, c, xTrain, yTrain, peak);
+        }
+        return 0;
+    }
+
+    private void matmul(PrintWriter out, String name, int m, int k, int n, boolean transA, boolean transB, double peak) {
+        Generator random = Generator.fromSeed(1);
+        Tensor a = random.normal(transA ? new int[] {k, m} : new int[] {m, k}, 0, 1);
+        Tensor b = random.normal(transB ? new int[] {n, k} : new int[] {k, n}, 0, 1);
+        double flops = 2.0 * m * n * k;
+        long warmUntil = System.nanoTime() + (quick ? 300_000_000L : 1_000_000_000L);
+        while (System.nanoTime() < warmUntil) {
+            Ops.matmul(a, b, transA, transB);
+        }
+        int reps = (int) Math.max(5, (quick ? 2e9 : 1e10) / flops);
+        double seconds = Double.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < reps / 5 + 1; i++) {
+                Ops.matmul(a, b, transA, transB);
+            }
+            seconds = Math.min(seconds, (System.nanoTime() - start) / 1e9 / (reps / 5 + 1));
+        }
+        String layout = transA ? "Aᵀ·B" : transB ? "A·Bᵀ" : "A·B";
+        out.printf("%-40s %-6s %8.3f %9.1f %7.0f%%%n", name, layout, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak);
+        out.flush();
+    }
+
+    private void train(PrintWriter out, Config c, Tensor xTrain, Tensor yTrain, double peak) {
+        int inputs = xTrain.dim(1);
+        Chapter14 model = new Chapter14(inputs, c.hidden(), 10, Generator.fromSeed(42));
+        Adam adam = new Adam(0.001);
+        double[] seconds = new double[c.epochs()];
+        Tensor empty = xTrain.slice(0, 0);
+        model.train(xTrain, yTrain, empty, yTrain.slice(0, 0), adam, c.epochs(), c.batch(), e -> seconds[e.number() - 1] = e.seconds());
+        double best = Double.MAX_VALUE;
+        for (int e = Math.min(1, c.epochs() - 1); e < c.epochs(); e++) {
+            best = Math.min(best, seconds[e]);
+        }
+        int rows = xTrain.dim(0);
+        double steps = Math.ceil((double) rows / c.batch());
+        double flops = 4.0 * rows * inputs * c.hidden() + 6.0 * rows * c.hidden() * 10;
+        out.printf("%-12s h=%-5d b=%-4d %9.3f %9.0f %9.1f %7.0f%%%n", c.name(), c.hidden(), c.batch(), best, steps / best,
+                flops / best / 1e9, 100 * flops / best / 1e9 / peak);
+        out.flush();
+    }
+}

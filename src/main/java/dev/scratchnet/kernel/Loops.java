@@ -1,0 +1,30 @@
+package dev.scratchnet.kernel;
+
+/**
+ * The float32 loops of a training step besides the products, each with a portable implementation
+ * ({@link ScalarLoops}) and a Vector API one ({@link VectorLoops}) that gives the same bits.
+ *
+ * <p>Moments that decay towards zero (pixels that are never lit give a zero gradient at every step) would
+ * become subnormal floats within an epoch, and arithmetic on subnormals is many times slower on x86. The JVM
+ * cannot set the CPU's flush-to-zero mode, so the optimizer loops flush moments below the smallest normal value
+ * to zero, as TensorFlow does on CPU.
+ */
+public interface Loops {
+    /**
+     * Keras' Adam in place: {@code m += (g - m)(1 - beta1)}, {@code v += (g² - v)(1 - beta2)},
+     * {@code var -= alpha · m / (sqrt(v) + epsilon)}, with the bias correction already folded into {@code alpha}.
+     */
+    void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int n, float alpha, float beta1, float beta2, float epsilon);
+
+    /** The number of independent accumulators in {@link #fmaChains}. */
+    int FMA_CHAINS = 12;
+
+    /** The float32 lanes one fused multiply-add works on (1 without vectors). */
+    int lanes();
+
+    /**
+     * {@code iterations} rounds of {@value #FMA_CHAINS} independent fused multiply-adds on registers: the peak
+     * arithmetic rate. Returns a value that depends on every round.
+     */
+    float fmaChains(int iterations);
+}

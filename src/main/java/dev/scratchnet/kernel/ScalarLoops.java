@@ -1,0 +1,63 @@
+package dev.scratchnet.kernel;
+
+/** The portable {@link Loops}, and the float64 twins that serve precision rather than speed. */
+public final class ScalarLoops implements Loops {
+    @Override
+    public void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int n, float alpha, float beta1, float beta2, float epsilon) {
+        adam(var, m, v, g, gOff, 0, n, alpha, beta1, beta2, epsilon);
+    }
+
+    /** Adam on elements {@code [from, to)}. */
+    static void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int from, int to, float alpha, float beta1, float beta2, float epsilon) {
+        float oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
+        for (int i = from; i < to; i++) {
+            float gi = g[gOff + i];
+            float mi = flush(m[i] + (gi - m[i]) * oneMinusBeta1);
+            float vi = flush(v[i] + (gi * gi - v[i]) * oneMinusBeta2);
+            m[i] = mi;
+            v[i] = vi;
+            var[i] -= alpha * mi / ((float) Math.sqrt(vi) + epsilon);
+        }
+    }
+
+    /** {@link #adam(float[], float[], float[], float[], int, int, float, float, float, float)} in float64. */
+    public static void adam(double[] var, double[] m, double[] v, double[] g, int gOff, int n,
+                            double alpha, double beta1, double beta2, double epsilon) {
+        for (int i = 0; i < n; i++) {
+            double gi = g[gOff + i];
+            m[i] += (gi - m[i]) * (1 - beta1);
+            v[i] += (gi * gi - v[i]) * (1 - beta2);
+            var[i] -= alpha * m[i] / (Math.sqrt(v[i]) + epsilon);
+        }
+    }
+
+    @Override
+    public int lanes() {
+        return 1;
+    }
+
+    @Override
+    public float fmaChains(int iterations) {
+        float x = 0.999f, y = 1e-3f;
+        float c0 = 0, c1 = 1, c2 = 2, c3 = 3, c4 = 4, c5 = 5, c6 = 6, c7 = 7, c8 = 8, c9 = 9, c10 = 10, c11 = 11;
+        for (int i = 0; i < iterations; i++) {
+            c0 = Math.fma(c0, x, y);
+            c1 = Math.fma(c1, x, y);
+            c2 = Math.fma(c2, x, y);
+            c3 = Math.fma(c3, x, y);
+            c4 = Math.fma(c4, x, y);
+            c5 = Math.fma(c5, x, y);
+            c6 = Math.fma(c6, x, y);
+            c7 = Math.fma(c7, x, y);
+            c8 = Math.fma(c8, x, y);
+            c9 = Math.fma(c9, x, y);
+            c10 = Math.fma(c10, x, y);
+            c11 = Math.fma(c11, x, y);
+        }
+        return c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11;
+    }
+
+    private static float flush(float x) {
+        return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
+    }
+}

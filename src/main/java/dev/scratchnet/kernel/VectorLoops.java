@@ -1,0 +1,61 @@
+package dev.scratchnet.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** {@link Loops} on the Vector API: the same operations in the same order as {@link ScalarLoops}, a vector at a time. */
+final class VectorLoops implements Loops {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    @Override
+    public void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int n, float alpha, float beta1, float beta2, float epsilon) {
+        float oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
+        int end = S.loopBound(n);
+        for (int i = 0; i < end; i += S.length()) {
+            FloatVector gi = FloatVector.fromArray(S, g, gOff + i);
+            FloatVector mi = FloatVector.fromArray(S, m, i);
+            FloatVector vi = FloatVector.fromArray(S, v, i);
+            mi = flush(mi.add(gi.sub(mi).mul(oneMinusBeta1)));
+            vi = flush(vi.add(gi.mul(gi).sub(vi).mul(oneMinusBeta2)));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector step = mi.mul(alpha).div(vi.sqrt().add(epsilon));
+            FloatVector.fromArray(S, var, i).sub(step).intoArray(var, i);
+        }
+        ScalarLoops.adam(var, m, v, g, gOff, end, n, alpha, beta1, beta2, epsilon);
+    }
+
+    @Override
+    public int lanes() {
+        return S.length();
+    }
+
+    @Override
+    public float fmaChains(int iterations) {
+        FloatVector x = FloatVector.broadcast(S, 0.999f), y = FloatVector.broadcast(S, 1e-3f);
+        FloatVector c0 = FloatVector.broadcast(S, 0), c1 = FloatVector.broadcast(S, 1), c2 = FloatVector.broadcast(S, 2);
+        FloatVector c3 = FloatVector.broadcast(S, 3), c4 = FloatVector.broadcast(S, 4), c5 = FloatVector.broadcast(S, 5);
+        FloatVector c6 = FloatVector.broadcast(S, 6), c7 = FloatVector.broadcast(S, 7), c8 = FloatVector.broadcast(S, 8);
+        FloatVector c9 = FloatVector.broadcast(S, 9), c10 = FloatVector.broadcast(S, 10), c11 = FloatVector.broadcast(S, 11);
+        for (int i = 0; i < iterations; i++) {
+            c0 = c0.fma(x, y);
+            c1 = c1.fma(x, y);
+            c2 = c2.fma(x, y);
+            c3 = c3.fma(x, y);
+            c4 = c4.fma(x, y);
+            c5 = c5.fma(x, y);
+            c6 = c6.fma(x, y);
+            c7 = c7.fma(x, y);
+            c8 = c8.fma(x, y);
+            c9 = c9.fma(x, y);
+            c10 = c10.fma(x, y);
+            c11 = c11.fma(x, y);
+        }
+        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static FloatVector flush(FloatVector x) {
+        return x.blend(0f, x.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+    }
+}

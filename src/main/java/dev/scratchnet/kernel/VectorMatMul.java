@@ -1,0 +1,151 @@
+package dev.scratchnet.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float32 product on the Vector API. The output is cut into tiles of 4 rows by 4 vectors (64 columns with
+ * AVX-512): a tile's 16 accumulators stay in registers while the loop runs over the shared dimension, loading
+ * 4 vectors of a row of B and broadcasting 4 values of A for 16 fused multiply-adds. Columns that do not fill
+ * a tile, and rows that do not fill one, take a one-row loop; the last columns that do not fill a vector are first
+ * copied into zero-padded rows, as masked loads are slow on some JDKs. Every element is accumulated in the same
+ * order, with fused multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
+ */
+final class VectorMatMul implements MatMul {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int ROWS = 4;
+    private static final int COLS = 4 * L;
+    /** Below this many multiply-adds a product runs on the caller's thread alone. */
+    private static final long PARALLEL_THRESHOLD = 1 << 18;
+
+    @Override
+    public void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int m, int n, int k, boolean transA, boolean transB) {
+        if (transB) {
+            b = Transpose.of(b, bOff, n, k);
+            bOff = 0;
+        }
+        float[] bb = b;
+        int bo = bOff;
+        float[] tail = tailColumns(b, bOff, n, k);
+        int aRow = transA ? 1 : k, aCol = transA ? m : 1;
+        int fullCols = n - n % COLS, fullRows = m - m % ROWS;
+        int panels = fullCols / COLS, blocks = fullRows / ROWS;
+        int parts = (long) m * n * k < PARALLEL_THRESHOLD ? 1 : Parallel.threads();
+        boolean byPanel = panels >= parts && panels >= blocks;
+        Parallel.forEach(parts, part -> {
+            int p0, p1, r0, r1;
+            if (byPanel) {
+                p0 = panels * part / parts;
+                p1 = panels * (part + 1) / parts;
+                r0 = 0;
+                r1 = blocks;
+            } else {
+                p0 = 0;
+                p1 = panels;
+                r0 = blocks * part / parts;
+                r1 = blocks * (part + 1) / parts;
+            }
+            for (int panel = p0; panel < p1; panel++) {
+                for (int block = r0; block < r1; block++) {
+                    tile(a, aOff + block * ROWS * aRow, aRow, aCol, bb, bo + panel * COLS, n, c, block * ROWS * n + panel * COLS, k);
+                }
+            }
+            // The strips left over: columns right of the full panels for this part's rows, and the last rows.
+            int rowsFrom = byPanel ? (part == 0 ? 0 : m) : r0 * ROWS;
+            int rowsTo = byPanel ? (part == 0 ? fullRows : m) : r1 * ROWS;
+            strip(a, aOff, aRow, aCol, bb, bo, tail, c, n, k, rowsFrom, rowsTo, fullCols);
+            if (part == parts - 1) {
+                strip(a, aOff, aRow, aCol, bb, bo, tail, c, n, k, fullRows, m, 0);
+            }
+        });
+    }
+
+    /** One 4 x (4 vectors) tile of C from A's rows at {@code aBase} and B's columns from {@code bBase}. */
+    private static void tile(float[] a, int aBase, int aRow, int aCol, float[] b, int bBase, int n, float[] c, int cBase, int k) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int a0 = aBase, a1 = aBase + aRow, a2 = aBase + 2 * aRow, a3 = aBase + 3 * aRow;
+        for (int p = 0, bi = bBase, ai = 0; p < k; p++, bi += n, ai += aCol) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[a1 + ai]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[a2 + ai]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[a3 + ai]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+        }
+        store(c, cBase, c00, c01, c02, c03);
+        store(c, cBase + n, c10, c11, c12, c13);
+        store(c, cBase + 2 * n, c20, c21, c22, c23);
+        store(c, cBase + 3 * n, c30, c31, c32, c33);
+    }
+
+    private static void store(float[] c, int at, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        v0.intoArray(c, at);
+        v1.intoArray(c, at + L);
+        v2.intoArray(c, at + 2 * L);
+        v3.intoArray(c, at + 3 * L);
+    }
+
+    /**
+     * Rows {@code [i0, i1)} and columns {@code [j0, n)} of C, one row and one vector at a time. The last columns,
+     * fewer than a vector, are computed from {@code tail}: those columns of B copied into rows of a full vector.
+     */
+    private static void strip(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, float[] tail, float[] c, int n, int k,
+                              int i0, int i1, int j0) {
+        int vectorEnd = n - n % L;
+        float[] lanes = new float[L];
+        for (int i = i0; i < i1; i++) {
+            int ai = aOff + i * aRow;
+            for (int j = j0; j < vectorEnd; j += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0, bi = bOff + j; p < k; p++, bi += n) {
+                    acc = FloatVector.broadcast(S, a[ai + p * aCol]).fma(FloatVector.fromArray(S, b, bi), acc);
+                }
+                acc.intoArray(c, i * n + j);
+            }
+            if (vectorEnd < n && j0 < n) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0, ti = 0; p < k; p++, ti += L) {
+                    acc = FloatVector.broadcast(S, a[ai + p * aCol]).fma(FloatVector.fromArray(S, tail, ti), acc);
+                }
+                acc.intoArray(lanes, 0);
+                int from = Math.max(j0, vectorEnd);
+                System.arraycopy(lanes, from - vectorEnd, c, i * n + from, n - from);
+            }
+        }
+    }
+
+    /** Columns {@code [n - n % L, n)} of the [k, n] matrix B, each row padded with zeros to a full vector. */
+    private static float[] tailColumns(float[] b, int bOff, int n, int k) {
+        int from = n - n % L;
+        if (from == n) {
+            return null;
+        }
+        float[] tail = new float[k * L];
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, bOff + p * n + from, tail, p * L, n - from);
+        }
+        return tail;
+    }
+}
