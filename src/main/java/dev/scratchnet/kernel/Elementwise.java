@@ -6,18 +6,11 @@ import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
 
 /**
- * Element-wise loops. Each takes the function to apply as a lambda; the loops are small so that the JIT
- * inlines them into the calling op, where the lambda is a constant, and compiles one loop per op.
- * Binary loops walk a {@link BroadcastPlan} whose operands are (a, b, out).
+ * Element-wise loops for float64 and the integer dtypes, which serve precision and bookkeeping rather than speed
+ * (float32 has its own in {@link Loops}). Binary loops walk a {@link BroadcastPlan} whose operands are (a, b, out).
  */
 public final class Elementwise {
     private Elementwise() {
-    }
-
-    public static void map(float[] x, int xOff, float[] out, int n, FloatUnaryOperator f) {
-        for (int i = 0; i < n; i++) {
-            out[i] = f.applyAsFloat(x[xOff + i]);
-        }
     }
 
     public static void map(double[] x, int xOff, double[] out, int n, DoubleUnaryOperator f) {
@@ -29,16 +22,6 @@ public final class Elementwise {
     public static void map(long[] x, long[] out, LongUnaryOperator f) {
         for (int i = 0; i < x.length; i++) {
             out[i] = f.applyAsLong(x[i]);
-        }
-    }
-
-    public static void zip(BroadcastPlan p, float[] a, int aOff, float[] b, int bOff, float[] out, FloatBinaryOperator f) {
-        int len = p.runLength(), as = p.step(0), bs = p.step(1);
-        for (BroadcastPlan.Cursor c = p.cursor(); c.next(); ) {
-            int ai = aOff + c.offset(0), bi = bOff + c.offset(1), oi = c.offset(2);
-            for (int k = 0; k < len; k++) {
-                out[oi + k] = f.applyAsFloat(a[ai + k * as], b[bi + k * bs]);
-            }
         }
     }
 

@@ -10,6 +10,19 @@ package dev.scratchnet.kernel;
  * to zero, as TensorFlow does on CPU.
  */
 public interface Loops {
+    /** {@code out[i] = op(x[xOff + i])} for {@code n} elements. */
+    void map(UnaryOp op, float[] x, int xOff, float[] out, int n);
+
+    /** {@code out = op(a, b)} under a plan of (a, b, out). */
+    void zip(BinaryOp op, BroadcastPlan plan, float[] a, int aOff, float[] b, int bOff, float[] out);
+
+    /**
+     * {@code out = op(out, in)} under a plan of (in, out) over the input's shape, where {@code out} is zero along the
+     * reduced axes: a sum ({@link BinaryOp#ADD}) or maximum ({@link BinaryOp#MAXIMUM}) over those axes, accumulated in
+     * the order of the input's elements.
+     */
+    void accumulate(BinaryOp op, BroadcastPlan plan, float[] in, int inOff, float[] out);
+
     /**
      * Keras' Adam in place: {@code m += (g - m)(1 - beta1)}, {@code v += (g² - v)(1 - beta2)},
      * {@code var -= alpha · m / (sqrt(v) + epsilon)}, with the bias correction already folded into {@code alpha}.

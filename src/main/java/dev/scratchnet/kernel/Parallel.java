@@ -111,6 +111,25 @@ public final class Parallel {
         }
     }
 
+    /** A piece of a range of elements. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} cut into one piece per thread, each boundary a multiple of
+     * {@code align}; ranges shorter than {@code minPerPart} per thread stay on the caller's thread.
+     */
+    public static void forRange(int n, int minPerPart, int align, Range body) {
+        int parts = Math.max(1, Math.min(threads, n / Math.max(minPerPart, 1)));
+        forEach(parts, part -> {
+            int from = part == 0 ? 0 : (int) ((long) n * part / parts / align * align);
+            int to = part == parts - 1 ? n : (int) ((long) n * (part + 1) / parts / align * align);
+            body.run(from, to);
+        });
+    }
+
     private static void startWorkers() {
         workers = new Worker[threads - 1];
         for (int i = 0; i < workers.length; i++) {

@@ -12,16 +12,6 @@ public final class Reduce {
     private Reduce() {
     }
 
-    public static void accumulate(BroadcastPlan p, float[] in, int inOff, float[] out, FloatBinaryOperator f) {
-        int len = p.runLength(), os = p.step(1);
-        for (BroadcastPlan.Cursor c = p.cursor(); c.next(); ) {
-            int ii = inOff + c.offset(0), oi = c.offset(1);
-            for (int k = 0; k < len; k++) {
-                out[oi + k * os] = f.applyAsFloat(out[oi + k * os], in[ii + k]);
-            }
-        }
-    }
-
     public static void accumulate(BroadcastPlan p, double[] in, int inOff, double[] out, DoubleBinaryOperator f) {
         int len = p.runLength(), os = p.step(1);
         for (BroadcastPlan.Cursor c = p.cursor(); c.next(); ) {

@@ -3,6 +3,47 @@ package dev.scratchnet.kernel;
 /** The portable {@link Loops}, and the float64 twins that serve precision rather than speed. */
 public final class ScalarLoops implements Loops {
     @Override
+    public void map(UnaryOp op, float[] x, int xOff, float[] out, int n) {
+        map(op, x, xOff, out, 0, n);
+    }
+
+    static void map(UnaryOp op, float[] x, int xOff, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out[i] = (float) op.onDoubles.applyAsDouble(x[xOff + i]);
+        }
+    }
+
+    @Override
+    public void zip(BinaryOp op, BroadcastPlan plan, float[] a, int aOff, float[] b, int bOff, float[] out) {
+        int len = plan.runLength(), as = plan.step(0), bs = plan.step(1);
+        for (BroadcastPlan.Cursor c = plan.cursor(); c.next(); ) {
+            zipRun(op, a, aOff + c.offset(0), as, b, bOff + c.offset(1), bs, out, c.offset(2), 0, len);
+        }
+    }
+
+    /** Elements {@code [from, to)} of one run of {@link #zip}. */
+    static void zipRun(BinaryOp op, float[] a, int ai, int as, float[] b, int bi, int bs, float[] out, int oi, int from, int to) {
+        for (int k = from; k < to; k++) {
+            out[oi + k] = (float) op.onDoubles.applyAsDouble(a[ai + k * as], b[bi + k * bs]);
+        }
+    }
+
+    @Override
+    public void accumulate(BinaryOp op, BroadcastPlan plan, float[] in, int inOff, float[] out) {
+        int len = plan.runLength(), os = plan.step(1);
+        for (BroadcastPlan.Cursor c = plan.cursor(); c.next(); ) {
+            accumulateRun(op, in, inOff + c.offset(0), out, c.offset(1), os, 0, len);
+        }
+    }
+
+    /** Elements {@code [from, to)} of one run of {@link #accumulate}. */
+    static void accumulateRun(BinaryOp op, float[] in, int ii, float[] out, int oi, int os, int from, int to) {
+        for (int k = from; k < to; k++) {
+            out[oi + k * os] = (float) op.onDoubles.applyAsDouble(out[oi + k * os], in[ii + k]);
+        }
+    }
+
+    @Override
     public void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int n, float alpha, float beta1, float beta2, float epsilon) {
         adam(var, m, v, g, gOff, 0, n, alpha, beta1, beta2, epsilon);
     }

@@ -7,12 +7,77 @@ import jdk.incubator.vector.VectorSpecies;
 /** {@link Loops} on the Vector API: the same operations in the same order as {@link ScalarLoops}, a vector at a time. */
 final class VectorLoops implements Loops {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    @Override
+    public void map(UnaryOp op, float[] x, int xOff, float[] out, int n) {
+        int end = op.exact ? S.loopBound(n) : 0;
+        for (int i = 0; i < end; i += L) {
+            apply(op, FloatVector.fromArray(S, x, xOff + i)).intoArray(out, i);
+        }
+        ScalarLoops.map(op, x, xOff, out, end, n);
+    }
+
+    private static FloatVector apply(UnaryOp op, FloatVector x) {
+        return switch (op) {
+            case NEG -> x.neg();
+            case SQUARE -> x.mul(x);
+            case SQRT -> x.sqrt();
+            case RELU -> x.max(0f);
+            default -> throw new IllegalArgumentException(op + " has no exact vector form");
+        };
+    }
+
+    @Override
+    public void zip(BinaryOp op, BroadcastPlan plan, float[] a, int aOff, float[] b, int bOff, float[] out) {
+        int len = plan.runLength(), as = plan.step(0), bs = plan.step(1);
+        int end = as <= 1 && bs <= 1 ? S.loopBound(len) : 0;
+        for (BroadcastPlan.Cursor c = plan.cursor(); c.next(); ) {
+            int ai = aOff + c.offset(0), bi = bOff + c.offset(1), oi = c.offset(2);
+            for (int k = 0; k < end; k += L) {
+                FloatVector x = as == 1 ? FloatVector.fromArray(S, a, ai + k) : FloatVector.broadcast(S, a[ai]);
+                FloatVector y = bs == 1 ? FloatVector.fromArray(S, b, bi + k) : FloatVector.broadcast(S, b[bi]);
+                apply(op, x, y).intoArray(out, oi + k);
+            }
+            ScalarLoops.zipRun(op, a, ai, as, b, bi, bs, out, oi, end, len);
+        }
+    }
+
+    private static FloatVector apply(BinaryOp op, FloatVector x, FloatVector y) {
+        return switch (op) {
+            case ADD -> x.add(y);
+            case SUB -> x.sub(y);
+            case MUL -> x.mul(y);
+            case DIV -> x.div(y);
+            case MAXIMUM -> x.max(y);
+            case MINIMUM -> x.min(y);
+            case RELU_GRAD -> FloatVector.zero(S).blend(x, y.compare(VectorOperators.GT, 0f));
+        };
+    }
+
+    @Override
+    public void accumulate(BinaryOp op, BroadcastPlan plan, float[] in, int inOff, float[] out) {
+        int len = plan.runLength(), os = plan.step(1);
+        int end = os == 1 ? S.loopBound(len) : 0;
+        for (BroadcastPlan.Cursor c = plan.cursor(); c.next(); ) {
+            int ii = inOff + c.offset(0), oi = c.offset(1);
+            for (int k = 0; k < end; k += L) {
+                apply(op, FloatVector.fromArray(S, out, oi + k), FloatVector.fromArray(S, in, ii + k)).intoArray(out, oi + k);
+            }
+            ScalarLoops.accumulateRun(op, in, ii, out, oi, os, end, len);
+        }
+    }
 
     @Override
     public void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int n, float alpha, float beta1, float beta2, float epsilon) {
+        Parallel.forRange(n, 1 << 14, L, (from, to) -> adam(var, m, v, g, gOff, from, to, alpha, beta1, beta2, epsilon));
+    }
+
+    private static void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int from, int to,
+                             float alpha, float beta1, float beta2, float epsilon) {
         float oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
-        int end = S.loopBound(n);
-        for (int i = 0; i < end; i += S.length()) {
+        int end = from + S.loopBound(to - from);
+        for (int i = from; i < end; i += L) {
             FloatVector gi = FloatVector.fromArray(S, g, gOff + i);
             FloatVector mi = FloatVector.fromArray(S, m, i);
             FloatVector vi = FloatVector.fromArray(S, v, i);
@@ -23,7 +88,7 @@ final class VectorLoops implements Loops {
             FloatVector step = mi.mul(alpha).div(vi.sqrt().add(epsilon));
             FloatVector.fromArray(S, var, i).sub(step).intoArray(var, i);
         }
-        ScalarLoops.adam(var, m, v, g, gOff, end, n, alpha, beta1, beta2, epsilon);
+        ScalarLoops.adam(var, m, v, g, gOff, end, to, alpha, beta1, beta2, epsilon);
     }
 
     @Override

@@ -1,25 +1,21 @@
 package dev.scratchnet.op;
 
+import dev.scratchnet.kernel.BinaryOp;
 import dev.scratchnet.kernel.BroadcastPlan;
 import dev.scratchnet.kernel.Comparison;
 import dev.scratchnet.kernel.Elementwise;
-import dev.scratchnet.kernel.FloatBinaryOperator;
-import dev.scratchnet.kernel.FloatUnaryOperator;
 import dev.scratchnet.kernel.Gather;
 import dev.scratchnet.kernel.Kernels;
 import dev.scratchnet.kernel.MatMul;
 import dev.scratchnet.kernel.Reduce;
 import dev.scratchnet.kernel.Softmax;
+import dev.scratchnet.kernel.UnaryOp;
 import dev.scratchnet.tensor.DType;
 import dev.scratchnet.tensor.Shape;
 import dev.scratchnet.tensor.Storage;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.DoubleBinaryOperator;
-import java.util.function.DoubleUnaryOperator;
-import java.util.function.LongBinaryOperator;
-import java.util.function.LongUnaryOperator;
 
 /**
  * Every operation of the engine, each with its forward computation and, beside it, its gradient rule: the one
@@ -50,21 +46,21 @@ public final class Ops {
 
     /** {@code a + b}. */
     public static Tensor add(Operand a, Operand b) {
-        return binary("add", a, b, (x, y) -> x + y, Double::sum, Long::sum,
+        return binary("add", a, b, BinaryOp.ADD,
                 (dy, x, y, out) -> dy,
                 (dy, x, y, out) -> dy);
     }
 
     /** {@code a - b}. */
     public static Tensor sub(Operand a, Operand b) {
-        return binary("sub", a, b, (x, y) -> x - y, (x, y) -> x - y, (x, y) -> x - y,
+        return binary("sub", a, b, BinaryOp.SUB,
                 (dy, x, y, out) -> dy,
                 (dy, x, y, out) -> neg(dy));
     }
 
     /** {@code a * b}, element-wise. */
     public static Tensor mul(Operand a, Operand b) {
-        return binary("mul", a, b, (x, y) -> x * y, (x, y) -> x * y, (x, y) -> x * y,
+        return binary("mul", a, b, BinaryOp.MUL,
                 (dy, x, y, out) -> mul(dy, y),
                 (dy, x, y, out) -> mul(dy, x));
     }
@@ -79,7 +75,7 @@ public final class Ops {
             DType to = trueDivType(x.dtype());
             return div(cast(x, to), cast(y, to));
         }
-        return binary("div", x, y, (p, q) -> p / q, (p, q) -> p / q, null,
+        return binary("div", x, y, BinaryOp.DIV,
                 (dy, p, q, out) -> div(dy, q),
                 (dy, p, q, out) -> neg(mul(dy, div(out, q))));
     }
@@ -97,21 +93,21 @@ public final class Ops {
 
     /** The larger of {@code a} and {@code b}; where they are equal the gradient goes to {@code a}. */
     public static Tensor maximum(Operand a, Operand b) {
-        return binary("maximum", a, b, Math::max, Math::max, Math::max,
+        return binary("maximum", a, b, BinaryOp.MAXIMUM,
                 (dy, x, y, out) -> mul(dy, cast(greaterEqual(x, y), dy.dtype())),
                 (dy, x, y, out) -> mul(dy, cast(less(x, y), dy.dtype())));
     }
 
     /** The smaller of {@code a} and {@code b}; where they are equal the gradient goes to {@code a}. */
     public static Tensor minimum(Operand a, Operand b) {
-        return binary("minimum", a, b, Math::min, Math::min, Math::min,
+        return binary("minimum", a, b, BinaryOp.MINIMUM,
                 (dy, x, y, out) -> mul(dy, cast(lessEqual(x, y), dy.dtype())),
                 (dy, x, y, out) -> mul(dy, cast(greater(x, y), dy.dtype())));
     }
 
     /** ReLU's backward step: {@code dy} where {@code y > 0}, else 0. An op of its own so that it can be differentiated again. */
     static Tensor reluGrad(Operand dy, Operand y) {
-        return binary("reluGrad", dy, y, (g, v) -> v > 0 ? g : 0f, (g, v) -> v > 0 ? g : 0, null,
+        return binary("reluGrad", dy, y, BinaryOp.RELU_GRAD,
                 (ddy, g, v, out) -> reluGrad(ddy, v),
                 (ddy, g, v, out) -> null);
     }
@@ -120,44 +116,42 @@ public final class Ops {
 
     /** {@code -x}. */
     public static Tensor neg(Operand x) {
-        return unary("neg", x, v -> -v, v -> -v, v -> -v, (dy, in, y) -> neg(dy));
+        return unary("neg", x, UnaryOp.NEG, (dy, in, y) -> neg(dy));
     }
 
     /** e to the power {@code x}. */
     public static Tensor exp(Operand x) {
-        return unary("exp", x, v -> (float) Math.exp(v), Math::exp, null, (dy, in, y) -> mul(dy, y));
+        return unary("exp", x, UnaryOp.EXP, (dy, in, y) -> mul(dy, y));
     }
 
     /** The natural logarithm. */
     public static Tensor log(Operand x) {
-        return unary("log", x, v -> (float) Math.log(v), Math::log, null, (dy, in, y) -> div(dy, in));
+        return unary("log", x, UnaryOp.LOG, (dy, in, y) -> div(dy, in));
     }
 
     /** The square root. */
     public static Tensor sqrt(Operand x) {
-        return unary("sqrt", x, v -> (float) Math.sqrt(v), Math::sqrt, null, (dy, in, y) -> div(dy, mul(y, scalarLike(y, 2))));
+        return unary("sqrt", x, UnaryOp.SQRT, (dy, in, y) -> div(dy, mul(y, scalarLike(y, 2))));
     }
 
     /** {@code x * x}. */
     public static Tensor square(Operand x) {
-        return unary("square", x, v -> v * v, v -> v * v, v -> v * v, (dy, in, y) -> mul(dy, mul(in, scalarLike(in, 2))));
+        return unary("square", x, UnaryOp.SQUARE, (dy, in, y) -> mul(dy, mul(in, scalarLike(in, 2))));
     }
 
     /** {@code max(x, 0)}. */
     public static Tensor relu(Operand x) {
-        return unary("relu", x, v -> Math.max(v, 0f), v -> Math.max(v, 0), v -> Math.max(v, 0), (dy, in, y) -> reluGrad(dy, y));
+        return unary("relu", x, UnaryOp.RELU, (dy, in, y) -> reluGrad(dy, y));
     }
 
     /** The logistic function {@code 1 / (1 + exp(-x))}. */
     public static Tensor sigmoid(Operand x) {
-        return unary("sigmoid", x, v -> (float) (1 / (1 + Math.exp(-v))), v -> 1 / (1 + Math.exp(-v)), null,
-                (dy, in, y) -> mul(dy, mul(y, sub(scalarLike(y, 1), y))));
+        return unary("sigmoid", x, UnaryOp.SIGMOID, (dy, in, y) -> mul(dy, mul(y, sub(scalarLike(y, 1), y))));
     }
 
     /** The hyperbolic tangent. */
     public static Tensor tanh(Operand x) {
-        return unary("tanh", x, v -> (float) Math.tanh(v), Math::tanh, null,
-                (dy, in, y) -> mul(dy, sub(scalarLike(y, 1), square(y))));
+        return unary("tanh", x, UnaryOp.TANH, (dy, in, y) -> mul(dy, sub(scalarLike(y, 1), square(y))));
     }
 
     // ---------------------------------------------------------------- comparisons (bool results, no gradient)
@@ -201,7 +195,7 @@ public final class Ops {
     /** The sum over {@code axes}; with {@code keepDims} the reduced axes stay with size 1. */
     public static Tensor sum(Operand x, int[] axes, boolean keepDims) {
         Tensor in = read(x);
-        return reduce("sum", in, axes, keepDims, 0, (a, b) -> a + b, Double::sum, Long::sum,
+        return reduce("sum", in, axes, keepDims, 0, BinaryOp.ADD,
                 (dy, kept) -> broadcastTo(reshape(dy, kept), in.shape().dims()));
     }
 
@@ -227,7 +221,9 @@ public final class Ops {
             return div(total, scalarLike(total, count));
         }
         long n = Math.max(count, 1);
-        return unary("mean", total, null, null, v -> v / n, null);
+        long[] values = total.toLongArray();
+        Elementwise.map(values, values, v -> v / n);
+        return Tensor.wrap(total.shape(), Storage.convert(values, 0, values.length, total.dtype()));
     }
 
     /** The largest element, a scalar. */
@@ -245,7 +241,7 @@ public final class Ops {
         Tensor in = read(x);
         double identity = in.dtype().isFloating() ? Double.NEGATIVE_INFINITY : Long.MIN_VALUE;
         int[] ax = normalizeAxes("max", in, axes);
-        return reduce("max", in, axes, keepDims, identity, Math::max, Math::max, Math::max, (dy, kept) -> {
+        return reduce("max", in, axes, keepDims, identity, BinaryOp.MAXIMUM, (dy, kept) -> {
             Tensor y = max(stopGradient(in), ax, true);
             Tensor mask = cast(equal(in, y), in.dtype());
             return mul(div(mask, sum(mask, ax, true)), reshape(dy, kept));
@@ -667,31 +663,29 @@ public final class Ops {
         return output;
     }
 
-    private static Tensor unary(String op, Operand x, FloatUnaryOperator f32, DoubleUnaryOperator f64, LongUnaryOperator ints, UnaryRule rule) {
+    private static Tensor unary(String op, Operand x, UnaryOp f, UnaryRule rule) {
         Tensor in = read(x);
         int n = in.size();
         Object out;
-        if (in.dtype() == DType.FLOAT32 && f32 != null) {
+        if (in.dtype() == DType.FLOAT32) {
             float[] o = new float[n];
-            Elementwise.map(in.floats(), in.offset(), o, n, f32);
+            Kernels.loops().map(f, in.floats(), in.offset(), o, n);
             out = o;
-        } else if (in.dtype() == DType.FLOAT64 && f64 != null) {
+        } else if (in.dtype() == DType.FLOAT64) {
             double[] o = new double[n];
-            Elementwise.map(in.doubles(), in.offset(), o, n, f64);
+            Elementwise.map(in.doubles(), in.offset(), o, n, f.onDoubles);
             out = o;
-        } else if (!in.dtype().isFloating() && in.dtype() != DType.BOOL && ints != null) {
+        } else if (in.dtype() != DType.BOOL && f.onLongs != null) {
             long[] o = new long[n];
-            Elementwise.map(in.toLongArray(), o, ints);
+            Elementwise.map(in.toLongArray(), o, f.onLongs);
             out = Storage.convert(o, 0, n, in.dtype());
         } else {
             throw new IllegalArgumentException(op + ": dtype " + in.dtype() + " is not supported (shape " + in.shape() + ")");
         }
-        Tensor y = Tensor.wrap(in.shape(), out);
-        return rule == null ? y : record(op, y, (dy, xs, o, needed) -> new Tensor[] {rule.apply(dy, xs[0], o)}, in);
+        return record(op, Tensor.wrap(in.shape(), out), (dy, xs, o, needed) -> new Tensor[] {rule.apply(dy, xs[0], o)}, in);
     }
 
-    private static Tensor binary(String op, Operand a, Operand b, FloatBinaryOperator f32, DoubleBinaryOperator f64,
-                                 LongBinaryOperator ints, BinaryRule ruleA, BinaryRule ruleB) {
+    private static Tensor binary(String op, Operand a, Operand b, BinaryOp f, BinaryRule ruleA, BinaryRule ruleB) {
         Tensor x = read(a), y = read(b);
         sameDType(op, x, y);
         Shape shape = broadcastShape(op, x, y);
@@ -700,15 +694,15 @@ public final class Ops {
         Object out;
         if (x.dtype() == DType.FLOAT32) {
             float[] o = new float[n];
-            Elementwise.zip(plan, x.floats(), x.offset(), y.floats(), y.offset(), o, f32);
+            Kernels.loops().zip(f, plan, x.floats(), x.offset(), y.floats(), y.offset(), o);
             out = o;
         } else if (x.dtype() == DType.FLOAT64) {
             double[] o = new double[n];
-            Elementwise.zip(plan, x.doubles(), x.offset(), y.doubles(), y.offset(), o, f64);
+            Elementwise.zip(plan, x.doubles(), x.offset(), y.doubles(), y.offset(), o, f.onDoubles);
             out = o;
-        } else if (x.dtype() != DType.BOOL && ints != null) {
+        } else if (x.dtype() != DType.BOOL && f.onLongs != null) {
             long[] o = new long[n];
-            Elementwise.zip(plan, x.toLongArray(), y.toLongArray(), o, ints);
+            Elementwise.zip(plan, x.toLongArray(), y.toLongArray(), o, f.onLongs);
             out = Storage.convert(o, 0, n, x.dtype());
         } else {
             throw new IllegalArgumentException(op + ": dtype " + x.dtype() + " is not supported (shapes " + x.shape() + " and " + y.shape() + ")");
@@ -744,8 +738,7 @@ public final class Ops {
         Tensor apply(Tensor dy, int[] keptDims);
     }
 
-    private static Tensor reduce(String op, Tensor in, int[] axes, boolean keepDims, double identity, FloatBinaryOperator f32,
-                                 DoubleBinaryOperator f64, LongBinaryOperator ints, ReductionRule rule) {
+    private static Tensor reduce(String op, Tensor in, int[] axes, boolean keepDims, double identity, BinaryOp f, ReductionRule rule) {
         int[] ax = normalizeAxes(op, in, axes);
         int[] dims = in.shape().dims();
         int[] kept = dims.clone();
@@ -759,17 +752,17 @@ public final class Ops {
         if (in.dtype() == DType.FLOAT32) {
             float[] o = new float[n];
             Arrays.fill(o, (float) identity);
-            Reduce.accumulate(plan, in.floats(), in.offset(), o, f32);
+            Kernels.loops().accumulate(f, plan, in.floats(), in.offset(), o);
             out = o;
         } else if (in.dtype() == DType.FLOAT64) {
             double[] o = new double[n];
             Arrays.fill(o, identity);
-            Reduce.accumulate(plan, in.doubles(), in.offset(), o, f64);
+            Reduce.accumulate(plan, in.doubles(), in.offset(), o, f.onDoubles);
             out = o;
         } else if (in.dtype() != DType.BOOL) {
             long[] o = new long[n];
             Arrays.fill(o, (long) identity);
-            Reduce.accumulate(plan, in.toLongArray(), o, ints);
+            Reduce.accumulate(plan, in.toLongArray(), o, f.onLongs);
             out = Storage.convert(o, 0, n, in.dtype());
         } else {
             throw new IllegalArgumentException(op + ": dtype bool is not supported (shape " + in.shape() + "); cast it first");
