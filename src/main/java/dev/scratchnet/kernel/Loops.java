@@ -26,8 +26,10 @@ public interface Loops {
     /**
      * Keras' Adam in place: {@code m += (g - m)(1 - beta1)}, {@code v += (g² - v)(1 - beta2)},
      * {@code var -= alpha · m / (sqrt(v) + epsilon)}, with the bias correction already folded into {@code alpha}.
+     * The variable is seen as rows of {@code cols} elements ({@code n} in all), so that large ones can be split
+     * over the cores by rows, as the products split them.
      */
-    void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int n, float alpha, float beta1, float beta2, float epsilon);
+    void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int n, int cols, float alpha, float beta1, float beta2, float epsilon);
 
     /** The number of independent accumulators in {@link #fmaChains}. */
     int FMA_CHAINS = 12;

@@ -9,7 +9,9 @@ import java.util.function.IntConsumer;
  * The shared pool that splits large kernels over the cores. A kernel cuts its work into parts and calls
  * {@link #forEach}; the calling thread works on the parts too. A training step hands work over many times per
  * millisecond, so the workers spin briefly before they park, and a hand-over costs about a microsecond rather than
- * a thread wake-up. Which thread runs which part never changes a result: parts write disjoint outputs.
+ * a thread wake-up. Part i always goes to thread i mod threads, so kernels that cut the same data the same way
+ * (the column halves of a weight matrix, say) find it in that core's cache. Which thread runs which part never
+ * changes a result: parts write disjoint outputs.
  *
  * <p>A call made while the pool is busy (from another thread, or nested inside a part) runs on its caller alone.
  */
@@ -26,21 +28,22 @@ public final class Parallel {
     private Parallel() {
     }
 
-    /** One call's work: its parts are claimed one by one, and counted when done. */
+    /** One call's work: thread t runs parts t, t + threads, ...; finished parts are counted. */
     private static final class Job {
         final IntConsumer body;
         final int parts;
-        final AtomicInteger next = new AtomicInteger();
+        final int stride;
         final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
-        Job(IntConsumer body, int parts) {
+        Job(IntConsumer body, int parts, int stride) {
             this.body = body;
             this.parts = parts;
+            this.stride = stride;
         }
 
-        void work() {
-            for (int i = next.getAndIncrement(); i < parts; i = next.getAndIncrement()) {
+        void work(int thread) {
+            for (int i = thread; i < parts; i += stride) {
                 try {
                     body.accept(i);
                 } catch (Throwable t) {
@@ -86,14 +89,14 @@ public final class Parallel {
             if (workers.length != threads - 1) {
                 startWorkers();
             }
-            Job job = new Job(part, parts);
+            Job job = new Job(part, parts, threads);
             current = job;
             for (Worker w : workers) {
                 if (w.parked) {
                     LockSupport.unpark(w);
                 }
             }
-            job.work();
+            job.work(0);
             while (job.done.get() < parts) {
                 Thread.onSpinWait();
             }
@@ -111,42 +114,25 @@ public final class Parallel {
         }
     }
 
-    /** A piece of a range of elements. */
-    @FunctionalInterface
-    public interface Range {
-        void run(int from, int to);
-    }
-
-    /**
-     * Runs {@code body} over {@code [0, n)} cut into one piece per thread, each boundary a multiple of
-     * {@code align}; ranges shorter than {@code minPerPart} per thread stay on the caller's thread.
-     */
-    public static void forRange(int n, int minPerPart, int align, Range body) {
-        int parts = Math.max(1, Math.min(threads, n / Math.max(minPerPart, 1)));
-        forEach(parts, part -> {
-            int from = part == 0 ? 0 : (int) ((long) n * part / parts / align * align);
-            int to = part == parts - 1 ? n : (int) ((long) n * (part + 1) / parts / align * align);
-            body.run(from, to);
-        });
-    }
-
     private static void startWorkers() {
         workers = new Worker[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker();
+            workers[i] = new Worker(i + 1);
             workers[i].start();
         }
     }
 
     /** A pool thread: waits for a job it has not seen, helps with it, and waits again. */
     private static final class Worker extends Thread {
+        final int index;
         volatile boolean parked;
         volatile boolean stop;
         private Job seen;
 
-        Worker() {
-            super("scratchnet-kernel");
+        Worker(int index) {
+            super("scratchnet-kernel-" + index);
             setDaemon(true);
+            this.index = index;
         }
 
         @Override
@@ -170,7 +156,7 @@ public final class Parallel {
                     }
                 }
                 seen = job;
-                job.work();
+                job.work(index);
             }
         }
     }

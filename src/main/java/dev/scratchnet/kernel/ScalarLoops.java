@@ -44,12 +44,12 @@ public final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int n, float alpha, float beta1, float beta2, float epsilon) {
-        adam(var, m, v, g, gOff, 0, n, alpha, beta1, beta2, epsilon);
+    public void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int n, int cols, float alpha, float beta1, float beta2, float epsilon) {
+        adamRange(var, m, v, g, gOff, 0, n, alpha, beta1, beta2, epsilon);
     }
 
     /** Adam on elements {@code [from, to)}. */
-    static void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int from, int to, float alpha, float beta1, float beta2, float epsilon) {
+    static void adamRange(float[] var, float[] m, float[] v, float[] g, int gOff, int from, int to, float alpha, float beta1, float beta2, float epsilon) {
         float oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
         for (int i = from; i < to; i++) {
             float gi = g[gOff + i];
@@ -61,7 +61,7 @@ public final class ScalarLoops implements Loops {
         }
     }
 
-    /** {@link #adam(float[], float[], float[], float[], int, int, float, float, float, float)} in float64. */
+    /** {@link #adam(float[], float[], float[], float[], int, int, int, float, float, float, float)} in float64. */
     public static void adam(double[] var, double[] m, double[] v, double[] g, int gOff, int n,
                             double alpha, double beta1, double beta2, double epsilon) {
         for (int i = 0; i < n; i++) {

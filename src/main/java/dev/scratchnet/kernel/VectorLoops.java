@@ -8,6 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorLoops implements Loops {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Below this many elements an update runs on the caller's thread alone. */
+    private static final int PARALLEL_THRESHOLD = 1 << 15;
 
     @Override
     public void map(UnaryOp op, float[] x, int xOff, float[] out, int n) {
@@ -69,11 +71,18 @@ final class VectorLoops implements Loops {
     }
 
     @Override
-    public void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int n, float alpha, float beta1, float beta2, float epsilon) {
-        Parallel.forRange(n, 1 << 14, L, (from, to) -> adam(var, m, v, g, gOff, from, to, alpha, beta1, beta2, epsilon));
+    public void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int n, int cols, float alpha, float beta1, float beta2, float epsilon) {
+        // Whole rows to each thread, as the weight-gradient product splits them; columns would share cache lines.
+        int rows = n / cols;
+        int parts = n < PARALLEL_THRESHOLD ? 1 : Math.min(Parallel.threads(), rows);
+        Parallel.forEach(parts, part -> {
+            int from = part == 0 ? 0 : rows * part / parts * cols;
+            int to = part == parts - 1 ? n : rows * (part + 1) / parts * cols;
+            adamRange(var, m, v, g, gOff, from, to, alpha, beta1, beta2, epsilon);
+        });
     }
 
-    private static void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int from, int to,
+    private static void adamRange(float[] var, float[] m, float[] v, float[] g, int gOff, int from, int to,
                              float alpha, float beta1, float beta2, float epsilon) {
         float oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
         int end = from + S.loopBound(to - from);
@@ -88,7 +97,7 @@ final class VectorLoops implements Loops {
             FloatVector step = mi.mul(alpha).div(vi.sqrt().add(epsilon));
             FloatVector.fromArray(S, var, i).sub(step).intoArray(var, i);
         }
-        ScalarLoops.adam(var, m, v, g, gOff, end, to, alpha, beta1, beta2, epsilon);
+        ScalarLoops.adamRange(var, m, v, g, gOff, end, to, alpha, beta1, beta2, epsilon);
     }
 
     @Override

@@ -69,8 +69,9 @@ public final class Adam extends Optimizer {
         double alpha = learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
         int n = gradient.size();
         if (variable.dtype() == DType.FLOAT32) {
+            int cols = variable.shape().rank() == 0 ? 1 : variable.shape().dim(-1);
             Kernels.loops().adam((float[]) variable.storage(), (float[]) s.m(), (float[]) s.v(), (float[]) gradient.data(),
-                    gradient.offset(), n, (float) alpha, (float) beta1, (float) beta2, (float) epsilon);
+                    gradient.offset(), n, cols, (float) alpha, (float) beta1, (float) beta2, (float) epsilon);
         } else if (variable.dtype() == DType.FLOAT64) {
             ScalarLoops.adam((double[]) variable.storage(), (double[]) s.m(), (double[]) s.v(), (double[]) gradient.data(),
                     gradient.offset(), n, alpha, beta1, beta2, epsilon);
