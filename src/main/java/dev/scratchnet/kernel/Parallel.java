@@ -79,7 +79,7 @@ public final class Parallel {
 
     /** Runs {@code part.accept(i)} for every i in {@code [0, parts)}, spread over the pool, and waits for all. */
     public static void forEach(int parts, IntConsumer part) {
-        if (parts <= 1 || threads == 1 || Thread.currentThread() instanceof Worker || !BUSY.tryLock()) {
+        if (parts <= 1 || threads == 1 || Thread.currentThread() instanceof Worker || BUSY.isHeldByCurrentThread() || !BUSY.tryLock()) {
             for (int i = 0; i < parts; i++) {
                 part.accept(i);
             }

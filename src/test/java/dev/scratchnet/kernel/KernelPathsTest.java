@@ -1,0 +1,138 @@
+package dev.scratchnet.kernel;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Vector API kernels give the same bits as the portable ones, on one thread or several, for shapes that
+ * fill whole tiles and for the ragged edges.
+ */
+class KernelPathsTest {
+    private final MatMul scalar = new ScalarMatMul();
+    private final MatMul vector = new VectorMatMul();
+    private final Loops scalarLoops = new ScalarLoops();
+    private final Loops vectorLoops = new VectorLoops();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    private static float[] random(int n, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return x;
+    }
+
+    @Test
+    void theVectorKernelsAreInUse() {
+        assertTrue(Kernels.vectorized(), "the tests run with --add-modules jdk.incubator.vector");
+    }
+
+    @Property(tries = 60)
+    void matmulGivesTheSameBitsOnBothPaths(@ForAll @IntRange(min = 1, max = 70) int m, @ForAll @IntRange(min = 1, max = 150) int n,
+                                           @ForAll @IntRange(min = 0, max = 40) int k, @ForAll boolean transA, @ForAll boolean transB) {
+        float[] a = random(m * k + 3, m * 31L + k);
+        float[] b = random(k * n + 5, n * 17L + k);
+        float[] expected = new float[m * n], got = new float[m * n];
+        scalar.matmul(a, 3, b, 5, expected, m, n, k, transA, transB);
+        vector.matmul(a, 3, b, 5, got, m, n, k, transA, transB);
+        assertArrayEquals(expected, got);
+    }
+
+    @Test
+    void largeProductsAreTheSameOnOneThreadAndTwo() {
+        int[][] shapes = {{64, 128, 784}, {784, 128, 64}, {300, 1000, 50}, {61, 70, 300}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(m * k, 1), b = random(k * n, 2);
+            float[] one = new float[m * n], two = new float[m * n], reference = new float[m * n];
+            Parallel.setThreads(1);
+            vector.matmul(a, 0, b, 0, one, m, n, k, false, false);
+            Parallel.setThreads(2);
+            vector.matmul(a, 0, b, 0, two, m, n, k, false, false);
+            scalar.matmul(a, 0, b, 0, reference, m, n, k, false, false);
+            assertArrayEquals(one, two);
+            assertArrayEquals(reference, two);
+        }
+    }
+
+    @Test
+    void matmulAgainstAPlainDotProduct() {
+        int m = 5, n = 70, k = 9;
+        float[] a = random(m * k, 3), b = random(k * n, 4), c = new float[m * n];
+        vector.matmul(a, 0, b, 0, c, m, n, k, false, false);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double dot = 0;
+                for (int p = 0; p < k; p++) {
+                    dot += (double) a[i * k + p] * b[p * n + j];
+                }
+                assertEquals(dot, c[i * n + j], 1e-4);
+            }
+        }
+    }
+
+    @Property(tries = 40)
+    void elementwiseLoopsGiveTheSameBits(@ForAll @IntRange(min = 1, max = 40) int rows, @ForAll @IntRange(min = 1, max = 70) int cols) {
+        float[] a = random(rows * cols, rows), b = random(cols, cols), bFull = random(rows * cols, 7);
+        for (BinaryOp op : BinaryOp.values()) {
+            for (float[] other : new float[][] {b, bFull}) {
+                int[] otherShape = other == b ? new int[] {cols} : new int[] {rows, cols};
+                BroadcastPlan plan = BroadcastPlan.of(new int[] {rows, cols}, new int[] {rows, cols}, otherShape, new int[] {rows, cols});
+                float[] expected = new float[rows * cols], got = new float[rows * cols];
+                scalarLoops.zip(op, plan, a, 0, other, 0, expected);
+                vectorLoops.zip(op, plan, a, 0, other, 0, got);
+                assertArrayEquals(expected, got, op.toString());
+            }
+        }
+        for (UnaryOp op : UnaryOp.values()) {
+            float[] expected = new float[rows * cols], got = new float[rows * cols];
+            scalarLoops.map(op, a, 0, expected, rows * cols);
+            vectorLoops.map(op, a, 0, got, rows * cols);
+            assertArrayEquals(expected, got, op.toString());
+        }
+        for (int axis = 0; axis < 2; axis++) {
+            int[] kept = axis == 0 ? new int[] {1, cols} : new int[] {rows, 1};
+            BroadcastPlan plan = BroadcastPlan.of(new int[] {rows, cols}, new int[] {rows, cols}, kept);
+            float[] expected = new float[kept[0] * kept[1]], got = new float[kept[0] * kept[1]];
+            scalarLoops.accumulate(BinaryOp.ADD, plan, a, 0, expected);
+            vectorLoops.accumulate(BinaryOp.ADD, plan, a, 0, got);
+            assertArrayEquals(expected, got);
+        }
+    }
+
+    @Test
+    void adamGivesTheSameBitsOnBothPathsAndAnyThreadCount() {
+        int rows = 784, cols = 128, n = rows * cols;
+        float[] g = random(n, 9);
+        float[][] scalarState = {random(n, 10), new float[n], new float[n]};
+        float[][] vectorState = {scalarState[0].clone(), new float[n], new float[n]};
+        for (int step = 1; step <= 3; step++) {
+            Parallel.setThreads(step);
+            scalarLoops.adam(scalarState[0], scalarState[1], scalarState[2], g, 0, n, cols, 1e-3f * step, 0.9f, 0.999f, 1e-7f);
+            vectorLoops.adam(vectorState[0], vectorState[1], vectorState[2], g, 0, n, cols, 1e-3f * step, 0.9f, 0.999f, 1e-7f);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(scalarState[i], vectorState[i]);
+        }
+    }
+
+    @Test
+    void peakLoopsRun() {
+        assertTrue(Float.isFinite(vectorLoops.fmaChains(1000)));
+        assertEquals(scalarLoops.fmaChains(1000) * vectorLoops.lanes(), vectorLoops.fmaChains(1000), 1e-3f * vectorLoops.lanes());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.scratchnet.kernel;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ParallelTest {
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void everyPartRunsExactlyOnce() {
+        for (int threads = 1; threads <= 3; threads++) {
+            Parallel.setThreads(threads);
+            for (int round = 0; round < 2000; round++) {
+                int parts = 1 + round % 7;
+                AtomicIntegerArray runs = new AtomicIntegerArray(parts);
+                Parallel.forEach(parts, runs::incrementAndGet);
+                for (int i = 0; i < parts; i++) {
+                    assertEquals(1, runs.get(i), "threads " + threads + ", round " + round + ", part " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFailingPartReachesTheCaller() {
+        Parallel.setThreads(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forEach(4, i -> {
+            if (i == 3) {
+                throw new IllegalStateException("part 3");
+            }
+        }));
+        assertEquals("part 3", e.getMessage());
+        AtomicIntegerArray runs = new AtomicIntegerArray(2);
+        Parallel.forEach(2, runs::incrementAndGet);
+        assertEquals(1, runs.get(1), "the pool still works afterwards");
+    }
+
+    @Test
+    void nestedCallsRunOnTheirCaller() {
+        Parallel.setThreads(2);
+        AtomicIntegerArray runs = new AtomicIntegerArray(4);
+        Parallel.forEach(2, outer -> Parallel.forEach(2, inner -> runs.incrementAndGet(outer * 2 + inner)));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(1, runs.get(i));
+        }
+    }
+}
