@@ -7,6 +7,7 @@ import dev.scratchnet.op.Recorder;
 import dev.scratchnet.op.Recording;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.op.Variable;
+import dev.scratchnet.tensor.Shape;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -129,35 +130,108 @@ public final class GradientTape implements Recorder, AutoCloseable {
      * (ones of the target's shape when null), with unconnected sources answered as {@code unconnected} says.
      */
     public List<Tensor> gradient(Operand target, List<? extends Operand> sources, Tensor outputGradient, UnconnectedGradients unconnected) {
+        return once("gradient", () -> compute(target, sources, outputGradient, unconnected));
+    }
+
+    /** Runs one use of the tape: refused on a used non-persistent tape, and with this tape not recording meanwhile. */
+    private <T> T once(String what, java.util.function.Supplier<T> use) {
         if (used && !persistent) {
-            throw new IllegalStateException("GradientTape.gradient: a non-persistent tape can compute gradients only once; "
-                    + "use new GradientTape(true) to call gradient more than once");
+            throw new IllegalStateException("GradientTape." + what + ": a non-persistent tape can compute gradients only once; "
+                    + "use new GradientTape(true) to call it more than once");
         }
         used = true;
         boolean wasRecording = recording;
         recording = false;
         try {
-            Tensor y = target.value();
-            if (outputGradient != null && !outputGradient.shape().equals(y.shape())) {
-                throw new IllegalArgumentException("GradientTape.gradient: output gradient " + outputGradient.shape()
-                        + " does not match the target's shape " + y.shape());
-            }
-            Map<Tensor, Tensor> grads = backward(y, outputGradient, sources);
-            List<Tensor> result = new ArrayList<>(sources.size());
-            for (Operand source : sources) {
-                Tensor g = gradientOf(source, grads);
-                if (g == null && unconnected == UnconnectedGradients.ZERO) {
-                    g = Ops.zeros(source.dtype(), source.shape().dims());
-                }
-                result.add(g);
-            }
-            return result;
+            return use.get();
         } finally {
             recording = wasRecording && persistent && !closed;
             if (!persistent) {
                 close();
             }
         }
+    }
+
+    private List<Tensor> compute(Operand target, List<? extends Operand> sources, Tensor outputGradient, UnconnectedGradients unconnected) {
+        Tensor y = target.value();
+        if (outputGradient != null && !outputGradient.shape().equals(y.shape())) {
+            throw new IllegalArgumentException("GradientTape.gradient: output gradient " + outputGradient.shape()
+                    + " does not match the target's shape " + y.shape());
+        }
+        Map<Tensor, Tensor> grads = backward(y, outputGradient, sources);
+        List<Tensor> result = new ArrayList<>(sources.size());
+        for (Operand source : sources) {
+            Tensor g = gradientOf(source, grads);
+            if (g == null && unconnected == UnconnectedGradients.ZERO) {
+                g = Ops.zeros(source.dtype(), source.shape().dims());
+            }
+            result.add(g);
+        }
+        return result;
+    }
+
+    /**
+     * The Jacobian of {@code target} with respect to {@code source}: shape target.shape + source.shape, entry
+     * [i..., j...] the derivative of target[i...] by source[j...] (zeros where unconnected). Needs a persistent tape
+     * when called more than once, like {@code gradient}.
+     */
+    public Tensor jacobian(Operand target, Operand source) {
+        Tensor y = target.value();
+        return rows(y, source, y.size(), i -> {
+            Tensor seed = Tensor.zeros(y.dtype(), y.shape().dims());
+            return withOne(seed, i);
+        }, concatShape(y.shape(), source.shape()));
+    }
+
+    /**
+     * The Jacobian of each example: for {@code target} [b, ...] and {@code source} [b, ...] where example k of the
+     * target depends only on example k of the source, shape [b] + target.shape[1:] + source.shape[1:], like
+     * {@code tape.batch_jacobian}. Costs one backward pass per element of one example's target.
+     */
+    public Tensor batchJacobian(Operand target, Operand source) {
+        Tensor y = target.value();
+        Shape ys = y.shape(), xs = source.shape();
+        if (ys.rank() < 1 || xs.rank() < 1 || ys.dim(0) != xs.dim(0)) {
+            throw new IllegalArgumentException("GradientTape.batchJacobian: target " + ys + " and source " + xs + " need the same first dimension");
+        }
+        int batch = ys.dim(0), perExample = ys.rowSize(), xPer = xs.rowSize();
+        Tensor stacked = rows(y, source, perExample, j -> {
+            Tensor seed = Tensor.zeros(y.dtype(), ys.dims());
+            for (int b = 0; b < batch; b++) {
+                seed = withOne(seed, b * perExample + j);
+            }
+            return seed;
+        }, Shape.of(perExample, batch, xPer));
+        int[] dims = new int[ys.rank() + xs.rank() - 1];
+        dims[0] = batch;
+        System.arraycopy(ys.dims(), 1, dims, 1, ys.rank() - 1);
+        System.arraycopy(xs.dims(), 1, dims, ys.rank(), xs.rank() - 1);
+        return Ops.reshape(Ops.transpose(stacked, 1, 0, 2), dims);
+    }
+
+    /** One backward pass per seed, stacked as rows of shape {@code shape}. */
+    private Tensor rows(Tensor y, Operand source, int count, java.util.function.IntFunction<Tensor> seed, Shape shape) {
+        return once("jacobian", () -> {
+            List<Tensor> rows = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                rows.add(Ops.reshape(compute(y, List.of(source), seed.apply(i), UnconnectedGradients.ZERO).get(0), 1, -1));
+            }
+            Tensor all = count == 0 ? Tensor.zeros(y.dtype(), 0, source.shape().size()) : Ops.concat(rows, 0);
+            return Ops.reshape(all, shape.dims());
+        });
+    }
+
+    private static Tensor withOne(Tensor t, int flatIndex) {
+        double[] values = t.toDoubleArray();
+        values[flatIndex] = 1;
+        return Ops.cast(Tensor.fromArray(values, t.shape()), t.dtype());
+    }
+
+    private static Shape concatShape(Shape a, Shape b) {
+        int[] dims = new int[a.rank() + b.rank()];
+        System.arraycopy(a.dims(), 0, dims, 0, a.rank());
+        System.arraycopy(b.dims(), 0, dims, a.rank(), b.rank());
+        return Shape.of(dims);
     }
 
     private Tensor gradientOf(Operand source, Map<Tensor, Tensor> grads) {

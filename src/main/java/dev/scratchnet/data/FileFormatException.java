@@ -8,6 +8,8 @@ import java.nio.file.Path;
  * sense, the byte offset. The one exception type the project's parsers throw for bad content.
  */
 public class FileFormatException extends IOException {
+    private static final long serialVersionUID = 1L;
+
     private final String file;
     private final long offset;
 

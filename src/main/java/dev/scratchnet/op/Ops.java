@@ -626,6 +626,55 @@ public final class Ops {
         return record("scatterAdd", y, (dy, xs, o, needed) -> new Tensor[] {gather(dy, xs[1], axis), null}, updates, indices);
     }
 
+    /**
+     * A differentiable function defined by its forward computation and its own gradient rule, like
+     * {@code tf.custom_gradient} or PyTorch's {@code autograd.Function}. The forward computation runs unseen by the
+     * tapes; they record one op, {@code name}, that {@code rule} differentiates (its ops are recorded in turn by
+     * outer tapes, so a rule written with ops has higher derivatives too).
+     */
+    public static Tensor customGradient(String name, List<? extends Operand> inputs, java.util.function.Function<List<Tensor>, Tensor> forward,
+                                        GradientRule rule) {
+        Tensor[] in = new Tensor[inputs.size()];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = read(inputs.get(i));
+        }
+        Tensor y;
+        try (AutoCloseable hidden = Recording.suspend()) {
+            y = stopGradient(forward.apply(List.of(in)));
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return record(name, y, (dy, xs, out, needed) -> {
+            Tensor[] grads = rule.apply(dy, xs, out, needed);
+            if (grads == null || grads.length != xs.length) {
+                throw new IllegalStateException(name + ": the custom gradient rule returned " + (grads == null ? "null" : grads.length + " gradients")
+                        + " for " + xs.length + " inputs");
+            }
+            return grads;
+        }, in);
+    }
+
+    /**
+     * {@code x} itself, after checking that it holds no NaN or infinity (else an {@link ArithmeticException} naming
+     * {@code message} and the first bad element); its gradient is checked the same way on the way back.
+     */
+    public static Tensor checkNumerics(Operand x, String message) {
+        Tensor in = read(x);
+        if (in.dtype().isFloating()) {
+            double[] values = in.toDoubleArray();
+            for (int i = 0; i < values.length; i++) {
+                if (!Double.isFinite(values[i])) {
+                    throw new ArithmeticException("checkNumerics: " + message + ": " + (Double.isNaN(values[i]) ? "NaN" : "infinity")
+                            + " at flat index " + i + " of a tensor of shape " + in.shape());
+                }
+            }
+        }
+        return record("checkNumerics", new Tensor(in.shape(), in.data(), in.offset()),
+                (dy, xs, y, needed) -> new Tensor[] {checkNumerics(dy, message + " (gradient)")}, in);
+    }
+
     /** Zeros of the given dtype and dims. */
     public static Tensor zeros(DType dtype, int... dims) {
         return Tensor.zeros(dtype, dims);

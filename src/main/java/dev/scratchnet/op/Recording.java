@@ -23,4 +23,15 @@ public final class Recording {
     static List<Recorder> active() {
         return ACTIVE.get();
     }
+
+    /**
+     * Hides every recorder of this thread until the returned handle is closed: what runs in between is seen by
+     * no tape (a custom gradient's forward computation, say).
+     */
+    public static AutoCloseable suspend() {
+        List<Recorder> active = ACTIVE.get();
+        List<Recorder> hidden = new ArrayList<>(active);
+        active.clear();
+        return () -> active.addAll(0, hidden);
+    }
 }
