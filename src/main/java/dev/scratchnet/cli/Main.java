@@ -11,12 +11,13 @@ import java.io.PrintWriter;
  */
 @Command(name = "scratchnet", mixinStandardHelpOptions = true, version = "scratchnet 0.1.0",
         description = "A deep-learning engine written from scratch in pure Java.",
-        subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
@@ -42,6 +43,9 @@ public final class Main implements Runnable {
     }
 
     private static String describe(Throwable e) {
+        if (e instanceof java.io.UncheckedIOException u) {
+            e = u.getCause();
+        }
         String message = e.getMessage();
         if (e instanceof java.nio.file.NoSuchFileException n) {
             message = n.getFile() + (n.getReason() != null ? ": " + n.getReason() : ": no such file");

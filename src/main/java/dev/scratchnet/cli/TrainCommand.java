@@ -1,22 +1,35 @@
 package dev.scratchnet.cli;
 
+import com.google.gson.GsonBuilder;
+import dev.scratchnet.data.Fetcher;
 import dev.scratchnet.data.IdxDataset;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.examples.Chapter14;
+import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.kernel.Kernels;
 import dev.scratchnet.op.Generator;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.optim.Adam;
 import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.optim.SGD;
+import dev.scratchnet.tensor.Shape;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import static dev.scratchnet.op.Ops.max;
@@ -59,6 +72,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Threads for the kernels (default: the number of cores).")
     private Integer threads;
 
+    @Option(names = "--out", paramLabel = "DIR", description = "The run folder: metrics.csv, config.json, plots and report.html (default: runs/<date-time>).")
+    private Path out;
+
+    @Option(names = "--save", paramLabel = "FILE", description = "Save the trained model (and optimizer state) to FILE.safetensors or FILE.npz.")
+    private Path save;
+
+    @Option(names = "--save-every-epoch", description = "Rewrite the --save checkpoint after every epoch, not only at the end.")
+    private boolean saveEveryEpoch;
+
+    @Option(names = "--init", paramLabel = "FILE", description = "Start from the weights in a checkpoint instead of random ones.")
+    private Path init;
+
+    @Option(names = "--resume", paramLabel = "FILE", description = "Continue an interrupted run from its checkpoint (weights, optimizer state, epoch).")
+    private Path resume;
+
+    @Option(names = "--quiet", description = "Print only the chapter's epoch lines.")
+    private boolean quiet;
+
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     private boolean verbose;
 
@@ -68,30 +99,105 @@ final class TrainCommand implements Callable<Integer> {
         if (threads != null) {
             Kernels.setThreads(threads);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter console = spec.commandLine().getOut();
         IdxDataset dataset = data != null ? IdxDataset.load(data)
-                : IdxDataset.load(Mnist.fetcher(cache != null ? cache : dev.scratchnet.data.Fetcher.defaultCacheRoot(), System.err).fetch(Mnist.FILES));
+                : IdxDataset.load(Mnist.fetcher(cache != null ? cache : Fetcher.defaultCacheRoot(), System.err).fetch(Mnist.FILES));
 
         Tensor xTrain = flatten(dataset.xTrain());
         Tensor xTest = flatten(dataset.xTest());
         Tensor yTrain = dataset.yTrain().cast(INT64);
         Tensor yTest = dataset.yTest().cast(INT64);
         int classes = (int) Math.max(max(yTrain).longValue(), max(yTest).longValue()) + 1;
+        int inputs = xTrain.dim(1);
 
-        Chapter14 model = new Chapter14(xTrain.dim(1), hidden, classes, Generator.fromSeed(seed));
         Optimizer opt = optimizer == OptimizerName.adam ? new Adam(learningRate) : new SGD(learningRate);
-        model.train(xTrain, yTrain, xTest, yTest, opt, epochs, batchSize, epoch -> {
-            if (Double.isNaN(epoch.trainLoss())) {
-                throw new IllegalStateException("the training loss became NaN in epoch " + epoch.number() + "; try a smaller --learning-rate");
+        Chapter14 model;
+        int done = 0;
+        Shape w1 = Shape.of(inputs, hidden), w2 = Shape.of(hidden, classes);
+        if (resume != null) {
+            Checkpoint checkpoint = Checkpoint.load(resume);
+            model = TrainingState.model(checkpoint, resume, w1, w2);
+            done = TrainingState.restoreOptimizer(checkpoint, resume, model, opt);
+        } else if (init != null) {
+            model = TrainingState.model(Checkpoint.load(init), init, w1, w2);
+        } else {
+            model = new Chapter14(inputs, hidden, classes, Generator.fromSeed(seed));
+        }
+
+        String config = config();
+        RunFolder run = new RunFolder(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), config);
+        boolean bar = !quiet && System.console() != null;
+        Chapter14 trained = model;
+        model.train(xTrain, yTrain, xTest, yTest, opt, done + 1, epochs, batchSize, new Chapter14.Listener() {
+            private ProgressBar progress;
+
+            @Override
+            public void step(int epoch, int step, int steps, double loss, double accuracy) {
+                if (!bar) {
+                    return;
+                }
+                if (progress == null) {
+                    progress = new ProgressBarBuilder().setTaskName("Epoch " + epoch).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
+                            .showSpeed().setUnit(" steps", 1).setUpdateIntervalMillis(200).continuousUpdate().build();
+                }
+                if (step % 20 == 0 || step == steps) {
+                    progress.stepTo(step);
+                    progress.setExtraMessage(String.format(" loss %.4f acc %.4f", loss, accuracy));
+                }
             }
-            out.printf("%s  (loss %.4f, %.2f s)%n", epoch, epoch.trainLoss(), epoch.seconds());
-            out.flush();
+
+            @Override
+            public void epoch(Chapter14.Epoch e) {
+                if (progress != null) {
+                    progress.close();
+                    progress = null;
+                }
+                if (Double.isNaN(e.trainLoss())) {
+                    throw new IllegalStateException("the training loss became NaN in epoch " + e.number() + "; try a smaller --learning-rate");
+                }
+                console.println(quiet ? e.toString() : String.format("%s  (loss %.4f, %.2f s)", e, e.trainLoss(), e.seconds()));
+                console.flush();
+                try {
+                    run.add(e);
+                    if (save != null && (saveEveryEpoch || e.number() == epochs)) {
+                        TrainingState.save(save, trained, opt, e.number(), config);
+                    }
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            }
         });
+        if (save != null && done >= epochs) {
+            TrainingState.save(save, model, opt, done, config);
+        }
+        Evaluation test = Evaluation.of(model, xTest, yTest, classes);
+        int side = (int) Math.round(Math.sqrt(inputs));
+        run.finish(model.variables().get(0).value(), side, test, xTest, yTest.toLongArray());
+        if (!quiet) {
+            console.println("Run folder: " + run.dir() + (save != null ? ", model: " + save : ""));
+        }
         return 0;
     }
 
+    /** Every setting of the run, as JSON. */
+    private String config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("data", data != null ? data.toString() : "mnist");
+        c.put("epochs", epochs);
+        c.put("batch_size", batchSize);
+        c.put("hidden", hidden);
+        c.put("learning_rate", learningRate);
+        c.put("optimizer", optimizer.name());
+        c.put("seed", seed);
+        c.put("init", init != null ? init.toString() : null);
+        c.put("resume", resume != null ? resume.toString() : null);
+        c.put("threads", threads != null ? threads : dev.scratchnet.kernel.Parallel.threads());
+        c.put("kernels", Kernels.vectorized() ? "vector" : "scalar");
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(c);
+    }
+
     /** Images [n, ...] as float32 rows [n, pixels] in [0, 1], as the chapter prepares them. */
-    private static Tensor flatten(Tensor images) {
+    static Tensor flatten(Tensor images) {
         return images.div(255.0).reshape(images.dim(0), -1).cast(FLOAT32);
     }
 
@@ -101,18 +207,20 @@ final class TrainCommand implements Callable<Integer> {
         require(hidden >= 1, "--hidden must be at least 1, got " + hidden);
         require(learningRate > 0 && Double.isFinite(learningRate), "--learning-rate must be a positive number, got " + learningRate);
         requireAtLeastOne(spec, threads, "--threads");
+        require(!saveEveryEpoch || save != null, "--save-every-epoch needs --save FILE");
+        require(init == null || resume == null, "--init and --resume cannot be used together");
+    }
+
+    private void require(boolean ok, String message) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
     }
 
     /** A usage error unless {@code value} is null or at least 1. */
     static void requireAtLeastOne(CommandSpec spec, Integer value, String option) {
         if (value != null && value < 1) {
             throw new ParameterException(spec.commandLine(), option + " must be at least 1, got " + value);
-        }
-    }
-
-    private void require(boolean ok, String message) {
-        if (!ok) {
-            throw new ParameterException(spec.commandLine(), message);
         }
     }
 }

@@ -11,7 +11,6 @@ import dev.scratchnet.optim.Optimizer;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.function.Consumer;
 
 import static dev.scratchnet.op.Ops.argmax;
 import static dev.scratchnet.op.Ops.cast;
@@ -34,10 +33,22 @@ public final class Chapter14 {
     private final Variable W1, b1, W2, b2;
 
     public Chapter14(int inputSize, int hiddenSize, int outputSize, Generator random) {
-        W1 = new Variable(random.normal(new int[] {inputSize, hiddenSize}, 0, 0.1), "W1");
-        b1 = new Variable(zeros(FLOAT32, hiddenSize), "b1");
-        W2 = new Variable(random.normal(new int[] {hiddenSize, outputSize}, 0, 0.1), "W2");
-        b2 = new Variable(zeros(FLOAT32, outputSize), "b2");
+        this(random.normal(new int[] {inputSize, hiddenSize}, 0, 0.1), zeros(FLOAT32, hiddenSize),
+                random.normal(new int[] {hiddenSize, outputSize}, 0, 0.1), zeros(FLOAT32, outputSize));
+    }
+
+    /** The network with given weights (from a checkpoint, say); the shapes must chain: [in, h], [h], [h, out], [out]. */
+    public Chapter14(Tensor w1, Tensor bias1, Tensor w2, Tensor bias2) {
+        int h = w1.rank() == 2 ? w1.dim(1) : -1;
+        if (w1.rank() != 2 || w2.rank() != 2 || !bias1.shape().equals(dev.scratchnet.tensor.Shape.of(h)) || w2.dim(0) != h
+                || !bias2.shape().equals(dev.scratchnet.tensor.Shape.of(w2.dim(1)))) {
+            throw new IllegalArgumentException("Chapter14: weights of shapes W1 " + w1.shape() + ", b1 " + bias1.shape() + ", W2 " + w2.shape()
+                    + ", b2 " + bias2.shape() + " do not form a 2-layer network");
+        }
+        W1 = new Variable(w1, "W1");
+        b1 = new Variable(bias1, "b1");
+        W2 = new Variable(w2, "W2");
+        b2 = new Variable(bias2, "b2");
     }
 
     public List<Variable> variables() {
@@ -60,22 +71,38 @@ public final class Chapter14 {
         return mean(cast(equal(preds, labels), FLOAT32));
     }
 
-    /** What one epoch gave: the chapter's line, plus the mean training loss and the time it took. */
-    public record Epoch(int number, double testAccuracy, double trainLoss, double seconds) {
+    /** What one epoch gave: the chapter's line, and what the tools around it show. */
+    public record Epoch(int number, double testAccuracy, double testLoss, double trainLoss, double trainAccuracy, double seconds) {
         @Override
         public String toString() {
             return String.format("Epoch %d, Test Accuracy: %.4f", number, testAccuracy);
         }
     }
 
+    /** Hears about training as it goes: after every step (for progress bars) and after every epoch. */
+    @FunctionalInterface
+    public interface Listener {
+        default void step(int epoch, int step, int steps, double loss, double accuracy) {
+        }
+
+        void epoch(Epoch result);
+    }
+
     // Step 5: Training Loop
     public void train(Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTest,
-                      Optimizer optimizer, int epochs, int batchSize, Consumer<Epoch> afterEpoch) {
+                      Optimizer optimizer, int epochs, int batchSize, Listener listener) {
+        train(xTrain, yTrain, xTest, yTest, optimizer, 1, epochs, batchSize, listener);
+    }
+
+    /** Epochs {@code first} to {@code last} (counting from 1), so that a run can resume where it stopped. */
+    public void train(Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTest,
+                      Optimizer optimizer, int first, int last, int batchSize, Listener listener) {
         List<Variable> params = variables();
-        for (int epoch = 0; epoch < epochs; epoch++) {
+        int steps = (xTrain.dim(0) + batchSize - 1) / batchSize;
+        for (int epoch = first; epoch <= last; epoch++) {
             long start = System.nanoTime();
-            double lossSum = 0;
-            int steps = 0;
+            double lossSum = 0, accuracySum = 0;
+            int step = 0;
             for (int i = 0; i < xTrain.dim(0); i += batchSize) {
                 Tensor xBatch = xTrain.slice(i, i + batchSize);
                 Tensor yBatch = yTrain.slice(i, i + batchSize);
@@ -85,14 +112,16 @@ public final class Chapter14 {
                     List<Tensor> gradients = tape.gradient(loss, params);
                     optimizer.applyGradients(gradients, params);
                     lossSum += loss.item();
-                    steps++;
+                    accuracySum += computeAccuracy(logits, yBatch).item();
+                    listener.step(epoch, ++step, steps, lossSum / step, accuracySum / step);
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             // Epoch-end evaluation
             Tensor testLogits = forwardPass(xTest);
             Tensor testAcc = computeAccuracy(testLogits, yTest);
-            afterEpoch.accept(new Epoch(epoch + 1, testAcc.item(), lossSum / steps, seconds));
+            double testLoss = xTest.dim(0) == 0 ? Double.NaN : computeLoss(testLogits, yTest).item();
+            listener.epoch(new Epoch(epoch, testAcc.item(), testLoss, lossSum / step, accuracySum / step, seconds));
         }
     }
 

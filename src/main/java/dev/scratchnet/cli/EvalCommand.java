@@ -1,0 +1,55 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.data.Fetcher;
+import dev.scratchnet.data.IdxDataset;
+import dev.scratchnet.data.Mnist;
+import dev.scratchnet.examples.Chapter14;
+import dev.scratchnet.io.Checkpoint;
+import dev.scratchnet.op.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import static dev.scratchnet.tensor.DType.INT64;
+
+/** {@code scratchnet eval}: a saved model on the test set: loss, accuracy, and precision and recall of every class. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false, description = "Evaluate a saved model on the test set.")
+final class EvalCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A checkpoint (.safetensors or .npz) with W1, b1, W2, b2.")
+    private Path model;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "An IDX data set (default: MNIST, fetched into the cache).")
+    private Path data;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    private boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Chapter14 network = TrainingState.model(Checkpoint.load(model), model, null, null);
+        IdxDataset dataset = data != null ? IdxDataset.load(data)
+                : IdxDataset.load(Mnist.fetcher(Fetcher.defaultCacheRoot(), System.err).fetch(Mnist.FILES));
+        Tensor x = TrainCommand.flatten(dataset.xTest());
+        Tensor y = dataset.yTest().cast(INT64);
+        int classes = network.variables().get(3).shape().dim(0);
+        if (x.dim(1) != network.variables().get(0).shape().dim(0) || dev.scratchnet.op.Ops.max(y).longValue() >= classes) {
+            throw new IllegalArgumentException("the model " + model + " takes " + network.variables().get(0).shape().dim(0) + " inputs and "
+                    + classes + " classes, which does not fit the data set (" + x.dim(1) + " inputs)");
+        }
+        Evaluation e = Evaluation.of(network, x, y, classes);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("Test loss: %.4f%nTest accuracy: %.4f%n%nclass  precision  recall%n", e.loss(), e.accuracy());
+        for (int c = 0; c < classes; c++) {
+            out.printf("%5d  %9.4f  %6.4f%n", c, e.precision(c), e.recall(c));
+        }
+        return 0;
+    }
+}

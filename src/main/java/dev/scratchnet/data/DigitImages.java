@@ -1,0 +1,119 @@
+package dev.scratchnet.data;
+
+import dev.scratchnet.op.Tensor;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Turns a picture of one handwritten digit into an MNIST-like input, the way MNIST itself was made: grayscale,
+ * light digit on dark (inverted when the picture is dark on light), cropped to the digit, scaled so its longer
+ * side is 20 pixels, and placed in a 28x28 field with its centre of mass at the centre.
+ */
+public final class DigitImages {
+    private static final int SIDE = 28, BOX = 20;
+
+    private DigitImages() {
+    }
+
+    /** The image in {@code file} (PNG, JPEG, or what else ImageIO reads) as a float32 [784] tensor in [0, 1]. */
+    public static Tensor read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileFormatException(file, -1, "is a directory, not an image");
+        }
+        BufferedImage image;
+        try (var in = Files.newInputStream(file)) {
+            image = ImageIO.read(in);
+        }
+        if (image == null) {
+            throw new FileFormatException(file, -1, "is not an image that can be read (PNG or JPEG)");
+        }
+        return toMnist(image);
+    }
+
+    public static Tensor toMnist(BufferedImage image) {
+        int w = image.getWidth(), h = image.getHeight();
+        float[] gray = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = image.getRGB(x, y);
+                float alpha = ((rgb >>> 24) & 0xFF) / 255f;
+                float luma = (0.299f * ((rgb >> 16) & 0xFF) + 0.587f * ((rgb >> 8) & 0xFF) + 0.114f * (rgb & 0xFF)) / 255f;
+                gray[y * w + x] = image.getColorModel().hasAlpha() ? 1 - alpha * (1 - luma) : luma;
+            }
+        }
+        float border = 0;
+        for (int x = 0; x < w; x++) {
+            border += gray[x] + gray[(h - 1) * w + x];
+        }
+        for (int y = 0; y < h; y++) {
+            border += gray[y * w] + gray[y * w + w - 1];
+        }
+        if (border / (2 * (w + h)) > 0.5f) {
+            for (int i = 0; i < gray.length; i++) {
+                gray[i] = 1 - gray[i];
+            }
+        }
+        int x0 = w, y0 = h, x1 = -1, y1 = -1;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (gray[y * w + x] > 0.2f) {
+                    x0 = Math.min(x0, x);
+                    x1 = Math.max(x1, x);
+                    y0 = Math.min(y0, y);
+                    y1 = Math.max(y1, y);
+                }
+            }
+        }
+        float[] field = new float[SIDE * SIDE];
+        if (x1 < 0) {
+            return Tensor.of(field);
+        }
+        int cw = x1 - x0 + 1, ch = y1 - y0 + 1;
+        double scale = (double) BOX / Math.max(cw, ch);
+        int sw = Math.max(1, (int) Math.round(cw * scale)), sh = Math.max(1, (int) Math.round(ch * scale));
+        float[] box = new float[sw * sh];
+        for (int y = 0; y < sh; y++) {
+            for (int x = 0; x < sw; x++) {
+                box[y * sw + x] = area(gray, w, x0 + x / scale, y0 + y / scale, 1 / scale);
+            }
+        }
+        double mass = 0, mx = 0, my = 0;
+        for (int y = 0; y < sh; y++) {
+            for (int x = 0; x < sw; x++) {
+                mass += box[y * sw + x];
+                mx += (x + 0.5) * box[y * sw + x];
+                my += (y + 0.5) * box[y * sw + x];
+            }
+        }
+        int ox = (int) Math.round(SIDE / 2.0 - mx / mass), oy = (int) Math.round(SIDE / 2.0 - my / mass);
+        for (int y = 0; y < sh; y++) {
+            for (int x = 0; x < sw; x++) {
+                int fx = ox + x, fy = oy + y;
+                if (fx >= 0 && fx < SIDE && fy >= 0 && fy < SIDE) {
+                    field[fy * SIDE + fx] = Math.min(1, box[y * sw + x]);
+                }
+            }
+        }
+        return Tensor.of(field);
+    }
+
+    /** The mean of the {@code size} x {@code size} square of source pixels at (x, y), for anti-aliased scaling. */
+    private static float area(float[] gray, int w, double x, double y, double size) {
+        int h = gray.length / w;
+        int xa = (int) Math.floor(x), ya = (int) Math.floor(y);
+        int xb = Math.max(xa + 1, (int) Math.ceil(x + size)), yb = Math.max(ya + 1, (int) Math.ceil(y + size));
+        double sum = 0;
+        int n = 0;
+        for (int yy = ya; yy < Math.min(yb, h); yy++) {
+            for (int xx = xa; xx < Math.min(xb, w); xx++) {
+                sum += gray[yy * w + xx];
+                n++;
+            }
+        }
+        return n == 0 ? 0 : (float) (sum / n);
+    }
+}
