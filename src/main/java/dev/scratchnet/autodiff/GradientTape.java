@@ -3,6 +3,7 @@ package dev.scratchnet.autodiff;
 import dev.scratchnet.op.GradientRule;
 import dev.scratchnet.op.Operand;
 import dev.scratchnet.op.Ops;
+import dev.scratchnet.op.Profiler;
 import dev.scratchnet.op.Recorder;
 import dev.scratchnet.op.Recording;
 import dev.scratchnet.op.Tensor;
@@ -285,6 +286,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
             for (int k = 0; k < inputs.length; k++) {
                 needed[k] = inputs[k].dtype().isFloating() && fromSource.containsKey(inputs[k]);
             }
+            long started = Profiler.enter();
             Tensor[] inputGrads = node.rule().apply(dy, inputs, node.output(), needed);
             for (int k = 0; k < inputs.length; k++) {
                 if (needed[k] && inputGrads[k] != null) {
@@ -292,6 +294,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
                     grads.merge(inputs[k], g, Ops::add);
                 }
             }
+            Profiler.exit(node.op() + " (gradient)", started);
         }
         return grads;
     }

@@ -8,6 +8,7 @@ import dev.scratchnet.examples.Chapter14;
 import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.kernel.Kernels;
 import dev.scratchnet.op.Generator;
+import dev.scratchnet.op.Profiler;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.optim.Adam;
 import dev.scratchnet.optim.Optimizer;
@@ -87,6 +88,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "FILE", description = "Continue an interrupted run from its checkpoint (weights, optimizer state, epoch).")
     private Path resume;
 
+    @Option(names = "--profile", description = "After training, print where the time went: per op and per gradient rule.")
+    private boolean profile;
+
     @Option(names = "--quiet", description = "Print only the chapter's epoch lines.")
     private boolean quiet;
 
@@ -128,6 +132,8 @@ final class TrainCommand implements Callable<Integer> {
         RunFolder run = new RunFolder(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), config);
         boolean bar = !quiet && System.console() != null;
         Chapter14 trained = model;
+        Profiler.enable(profile);
+        long trainingStart = System.nanoTime();
         model.train(xTrain, yTrain, xTest, yTest, opt, done + 1, epochs, batchSize, new Chapter14.Listener() {
             private ProgressBar progress;
 
@@ -138,11 +144,11 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 if (progress == null) {
                     progress = new ProgressBarBuilder().setTaskName("Epoch " + epoch).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
-                            .showSpeed().setUnit(" steps", 1).setUpdateIntervalMillis(200).continuousUpdate().build();
+                            .showSpeed().setUpdateIntervalMillis(200).continuousUpdate().build();
                 }
                 if (step % 20 == 0 || step == steps) {
                     progress.stepTo(step);
-                    progress.setExtraMessage(String.format(" loss %.4f acc %.4f", loss, accuracy));
+                    progress.setExtraMessage(String.format("loss %.3f acc %.3f", loss, accuracy));
                 }
             }
 
@@ -167,6 +173,14 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         });
+        Profiler.enable(false);
+        double trainingSeconds = (System.nanoTime() - trainingStart) / 1e9;
+        if (profile) {
+            console.println();
+            console.printf("Where the time went (%.2f s of training and test evaluation):%n", trainingSeconds);
+            console.print(Profiler.table(trainingSeconds));
+            console.flush();
+        }
         if (save != null && done >= epochs) {
             TrainingState.save(save, model, opt, done, config);
         }

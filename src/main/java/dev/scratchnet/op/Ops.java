@@ -293,6 +293,7 @@ public final class Ops {
             throw new IllegalArgumentException("matmul: shapes " + x.shape() + " and " + y.shape() + " do not fit (inner dimensions "
                     + k + " and " + k2 + ", transposeA=" + transposeA + ", transposeB=" + transposeB + ")");
         }
+        long started = Profiler.start();
         Object out;
         if (x.dtype() == DType.FLOAT32) {
             float[] c = new float[m * n];
@@ -303,6 +304,7 @@ public final class Ops {
             MatMul.matmul(x.doubles(), x.offset(), y.doubles(), y.offset(), c, m, n, k, transposeA, transposeB);
             out = c;
         }
+        Profiler.op("matmul", started, 2.0 * m * n * k);
         return record("matmul", Tensor.wrap(Shape.of(m, n), out), (dy, in, o, needed) -> new Tensor[] {
             !needed[0] ? null : transposeA ? matmul(in[1], dy, transposeB, true) : matmul(dy, in[1], false, !transposeB),
             !needed[1] ? null : transposeB ? matmul(dy, in[0], true, transposeA) : matmul(in[0], dy, !transposeA, false)
@@ -377,6 +379,7 @@ public final class Ops {
         if (!l.shape().equals(rowsShape)) {
             throw new IllegalArgumentException(op + ": logits " + z.shape() + " need labels of shape " + rowsShape + ", got " + l.shape());
         }
+        long started = Profiler.start();
         long[] ids = l.toLongArray();
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= classes) {
@@ -387,6 +390,7 @@ public final class Ops {
         double[] loss = new double[rows];
         Softmax.sparseCrossEntropy(Storage.toDoubles(z.data(), z.offset(), z.size()), ids, loss, null, rows, classes);
         Tensor y = Tensor.wrap(rowsShape, Storage.convert(loss, 0, rows, z.dtype()));
+        Profiler.op(op, started, 0);
         return record(op, y, (dy, in, out, needed) -> new Tensor[] {
             mul(expandDims(dy, -1), sub(softmax(in[0]), oneHot(in[1], classes, in[0].dtype()))),
             null
@@ -715,6 +719,7 @@ public final class Ops {
     private static Tensor unary(String op, Operand x, UnaryOp f, UnaryRule rule) {
         Tensor in = read(x);
         int n = in.size();
+        long started = Profiler.start();
         Object out;
         if (in.dtype() == DType.FLOAT32) {
             float[] o = new float[n];
@@ -731,6 +736,7 @@ public final class Ops {
         } else {
             throw new IllegalArgumentException(op + ": dtype " + in.dtype() + " is not supported (shape " + in.shape() + ")");
         }
+        Profiler.op(op, started, n);
         return record(op, Tensor.wrap(in.shape(), out), (dy, xs, o, needed) -> new Tensor[] {rule.apply(dy, xs[0], o)}, in);
     }
 
@@ -740,6 +746,7 @@ public final class Ops {
         Shape shape = broadcastShape(op, x, y);
         BroadcastPlan plan = BroadcastPlan.of(shape.dims(), x.shape().dims(), y.shape().dims(), shape.dims());
         int n = shape.size();
+        long started = Profiler.start();
         Object out;
         if (x.dtype() == DType.FLOAT32) {
             float[] o = new float[n];
@@ -756,6 +763,7 @@ public final class Ops {
         } else {
             throw new IllegalArgumentException(op + ": dtype " + x.dtype() + " is not supported (shapes " + x.shape() + " and " + y.shape() + ")");
         }
+        Profiler.op(op, started, n);
         return record(op, Tensor.wrap(shape, out), (dy, xs, o, needed) -> new Tensor[] {
             needed[0] ? ruleA.apply(dy, xs[0], xs[1], o) : null,
             needed[1] ? ruleB.apply(dy, xs[0], xs[1], o) : null
@@ -797,6 +805,7 @@ public final class Ops {
         Shape keptShape = Shape.of(kept);
         BroadcastPlan plan = BroadcastPlan.of(dims, dims, kept);
         int n = keptShape.size();
+        long started = Profiler.start();
         Object out;
         if (in.dtype() == DType.FLOAT32) {
             float[] o = new float[n];
@@ -817,6 +826,7 @@ public final class Ops {
             throw new IllegalArgumentException(op + ": dtype bool is not supported (shape " + in.shape() + "); cast it first");
         }
         int[] outDims = keepDims ? kept : removeAll(dims, ax);
+        Profiler.op(op, started, in.size());
         return record(op, Tensor.wrap(Shape.of(outDims), out), (dy, xs, y, needed) -> new Tensor[] {rule.apply(dy, kept)}, in);
     }
 
@@ -827,6 +837,7 @@ public final class Ops {
             throw new IllegalArgumentException(op + ": expects a float tensor of rank >= 1, got " + x.dtype() + x.shape());
         }
         int cols = x.dim(-1), rows = cols == 0 ? 0 : x.size() / cols;
+        long started = Profiler.start();
         double[] out = new double[x.size()];
         double[] in = Storage.toDoubles(x.data(), x.offset(), x.size());
         if (log) {
@@ -835,6 +846,7 @@ public final class Ops {
             Softmax.softmax(in, out, rows, cols);
         }
         Tensor y = Tensor.wrap(x.shape(), Storage.convert(out, 0, out.length, x.dtype()));
+        Profiler.op(op, started, 0);
         return record(op, y, (dy, xs, o, needed) -> new Tensor[] {rule.apply(dy, xs[0], o)}, x);
     }
 

@@ -1,5 +1,6 @@
 package dev.scratchnet.optim;
 
+import dev.scratchnet.op.Profiler;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.op.Variable;
 
@@ -30,11 +31,13 @@ public abstract class Optimizer {
             }
         }
         iterations++;
+        long started = Profiler.enter();
         for (int i = 0; i < gradients.size(); i++) {
             if (gradients.get(i) != null) {
                 update(variables.get(i), gradients.get(i));
             }
         }
+        Profiler.exit(getClass().getSimpleName() + " update", started);
     }
 
     /** The number of steps applied so far (Keras' {@code optimizer.iterations}). */
