@@ -2,6 +2,7 @@ package dev.scratchnet.autodiff;
 
 import dev.scratchnet.op.GradientRule;
 import dev.scratchnet.op.Operand;
+import dev.scratchnet.op.NumericsCheck;
 import dev.scratchnet.op.Ops;
 import dev.scratchnet.op.Profiler;
 import dev.scratchnet.op.Recorder;
@@ -290,6 +291,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
             Tensor[] inputGrads = node.rule().apply(dy, inputs, node.output(), needed);
             for (int k = 0; k < inputs.length; k++) {
                 if (needed[k] && inputGrads[k] != null) {
+                    NumericsCheck.check("gradient of op " + node.op() + " for input " + k, inputGrads[k]);
                     Tensor g = Ops.sumTo(inputGrads[k], inputs[k].shape());
                     grads.merge(inputs[k], g, Ops::add);
                 }

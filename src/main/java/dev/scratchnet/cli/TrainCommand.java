@@ -8,6 +8,7 @@ import dev.scratchnet.examples.Chapter14;
 import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.kernel.Kernels;
 import dev.scratchnet.op.Generator;
+import dev.scratchnet.op.NumericsCheck;
 import dev.scratchnet.op.Profiler;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.optim.Adam;
@@ -88,6 +89,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "FILE", description = "Continue an interrupted run from its checkpoint (weights, optimizer state, epoch).")
     private Path resume;
 
+    @Option(names = "--check-numerics", description = "Stop at the first NaN or infinity any op or gradient produces, naming the op and the step.")
+    private boolean checkNumerics;
+
     @Option(names = "--profile", description = "After training, print where the time went: per op and per gradient rule.")
     private boolean profile;
 
@@ -130,50 +134,18 @@ final class TrainCommand implements Callable<Integer> {
 
         String config = config();
         RunFolder run = new RunFolder(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), config);
-        boolean bar = !quiet && System.console() != null;
-        Chapter14 trained = model;
+        Listener listener = new Listener(model, opt, run, config, console);
         Profiler.enable(profile);
+        NumericsCheck.enable(checkNumerics);
         long trainingStart = System.nanoTime();
-        model.train(xTrain, yTrain, xTest, yTest, opt, done + 1, epochs, batchSize, new Chapter14.Listener() {
-            private ProgressBar progress;
-
-            @Override
-            public void step(int epoch, int step, int steps, double loss, double accuracy) {
-                if (!bar) {
-                    return;
-                }
-                if (progress == null) {
-                    progress = new ProgressBarBuilder().setTaskName("Epoch " + epoch).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
-                            .showSpeed().setUpdateIntervalMillis(200).continuousUpdate().build();
-                }
-                if (step % 20 == 0 || step == steps) {
-                    progress.stepTo(step);
-                    progress.setExtraMessage(String.format("loss %.3f acc %.3f", loss, accuracy));
-                }
-            }
-
-            @Override
-            public void epoch(Chapter14.Epoch e) {
-                if (progress != null) {
-                    progress.close();
-                    progress = null;
-                }
-                if (Double.isNaN(e.trainLoss())) {
-                    throw new IllegalStateException("the training loss became NaN in epoch " + e.number() + "; try a smaller --learning-rate");
-                }
-                console.println(quiet ? e.toString() : String.format("%s  (loss %.4f, %.2f s)", e, e.trainLoss(), e.seconds()));
-                console.flush();
-                try {
-                    run.add(e);
-                    if (save != null && (saveEveryEpoch || e.number() == epochs)) {
-                        TrainingState.save(save, trained, opt, e.number(), config);
-                    }
-                } catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
-            }
-        });
-        Profiler.enable(false);
+        try {
+            model.train(xTrain, yTrain, xTest, yTest, opt, done + 1, epochs, batchSize, listener);
+        } catch (ArithmeticException e) {
+            throw new IllegalStateException("stopped in epoch " + listener.epoch + " after step " + listener.step + ": " + e.getMessage(), e);
+        } finally {
+            NumericsCheck.enable(false);
+            Profiler.enable(false);
+        }
         double trainingSeconds = (System.nanoTime() - trainingStart) / 1e9;
         if (profile) {
             console.println();
@@ -193,6 +165,65 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Shows training as it goes (a progress bar on a terminal, the epoch lines) and keeps the run folder and checkpoint current. */
+    private final class Listener implements Chapter14.Listener {
+        private final Chapter14 model;
+        private final Optimizer optimizer;
+        private final RunFolder run;
+        private final String config;
+        private final PrintWriter console;
+        private final boolean bar = !quiet && System.console() != null;
+        private ProgressBar progress;
+        int epoch;
+        int step;
+
+        Listener(Chapter14 model, Optimizer optimizer, RunFolder run, String config, PrintWriter console) {
+            this.model = model;
+            this.optimizer = optimizer;
+            this.run = run;
+            this.config = config;
+            this.console = console;
+        }
+
+        @Override
+        public void step(int epoch, int step, int steps, double loss, double accuracy) {
+            this.epoch = epoch;
+            this.step = step;
+            if (!Double.isFinite(loss)) {
+                throw new ArithmeticException("the training loss became " + loss + "; try a smaller --learning-rate, or --check-numerics to find the op");
+            }
+            if (!bar) {
+                return;
+            }
+            if (progress == null) {
+                progress = new ProgressBarBuilder().setTaskName("Epoch " + epoch).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
+                        .showSpeed().setUpdateIntervalMillis(200).continuousUpdate().build();
+            }
+            if (step % 20 == 0 || step == steps) {
+                progress.stepTo(step);
+                progress.setExtraMessage(String.format(" loss %.3f acc %.3f", loss, accuracy));
+            }
+        }
+
+        @Override
+        public void epoch(Chapter14.Epoch e) {
+            if (progress != null) {
+                progress.close();
+                progress = null;
+            }
+            console.println(quiet ? e.toString() : String.format("%s  (loss %.4f, %.2f s)", e, e.trainLoss(), e.seconds()));
+            console.flush();
+            try {
+                run.add(e);
+                if (save != null && (saveEveryEpoch || e.number() == epochs)) {
+                    TrainingState.save(save, model, optimizer, e.number(), config);
+                }
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+    }
+
     /** Every setting of the run, as JSON. */
     private String config() {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -207,6 +238,7 @@ final class TrainCommand implements Callable<Integer> {
         c.put("resume", resume != null ? resume.toString() : null);
         c.put("threads", threads != null ? threads : dev.scratchnet.kernel.Parallel.threads());
         c.put("kernels", Kernels.vectorized() ? "vector" : "scalar");
+        c.put("check_numerics", checkNumerics);
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(c);
     }
 

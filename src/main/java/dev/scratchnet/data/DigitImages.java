@@ -27,8 +27,13 @@ public final class DigitImages {
         BufferedImage image;
         try (var in = Files.newInputStream(file)) {
             image = ImageIO.read(in);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof java.nio.file.FileSystemException) {
+                throw (java.nio.file.FileSystemException) e;
+            }
+            throw new FileFormatException(file, -1, "is a broken image (" + e.getMessage() + ")");
         }
-        if (image == null) {
+        if (image == null || image.getWidth() == 0 || image.getHeight() == 0) {
             throw new FileFormatException(file, -1, "is not an image that can be read (PNG or JPEG)");
         }
         return toMnist(image);

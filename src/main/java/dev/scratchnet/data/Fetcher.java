@@ -71,6 +71,7 @@ public final class Fetcher {
     /** Makes sure every file is in the cache directory, fetching what is missing; returns the directory. */
     public Path fetch(List<FileSpec> files) throws IOException {
         Files.createDirectories(cacheDir);
+        removeStaleTemporaries();
         List<String> tried = new ArrayList<>();
         for (String mirror : mirrors) {
             for (FileSpec file : missing(files)) {
@@ -100,6 +101,24 @@ public final class Fetcher {
                     + ". Place the files (raw or .gz) in a directory and pass it with --data DIR, or copy them into " + cacheDir);
         }
         return cacheDir;
+    }
+
+    /** Removes what a process killed during a download left behind: temporaries older than an hour, never trusted. */
+    private void removeStaleTemporaries() throws IOException {
+        long cutoff = System.currentTimeMillis() - 3_600_000;
+        try (var listing = Files.list(cacheDir)) {
+            for (Path p : listing.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") && (name.endsWith(".part") || name.startsWith(".npm-"))
+                        && Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                    if (Files.isDirectory(p)) {
+                        deleteTree(p);
+                    } else {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
     }
 
     private List<FileSpec> missing(List<FileSpec> files) {

@@ -36,7 +36,9 @@ public final class Idx {
             if (gzip) {
                 try (InputStream in = new BufferedInputStream(new GZIPInputStream(raw))) {
                     return read(in, -1, file + " (gzip)");
-                } catch (java.util.zip.ZipException e) {
+                } catch (FileFormatException e) {
+                    throw e;
+                } catch (IOException e) {
                     throw new FileFormatException(file, -1, "broken gzip data: " + e.getMessage());
                 }
             }

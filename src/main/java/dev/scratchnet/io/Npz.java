@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
@@ -73,6 +72,20 @@ public final class Npz {
     }
 
     public static Checkpoint read(Path file) throws IOException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new FileFormatException(file, -1, "is a directory, not an npz file");
+        }
+        java.nio.file.Files.newByteChannel(file).close(); // a missing or unreadable file keeps its own exception
+        try {
+            return readArchive(file);
+        } catch (FileFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new FileFormatException(file, -1, "is not a valid npz (zip) archive: " + e.getMessage());
+        }
+    }
+
+    private static Checkpoint readArchive(Path file) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
@@ -103,8 +116,6 @@ public final class Npz {
                     tensors.put(key, t);
                 }
             }
-        } catch (ZipException e) {
-            throw new FileFormatException(file, -1, "is not a valid npz (zip) archive: " + e.getMessage());
         }
         return new Checkpoint(tensors, metadata);
     }
@@ -161,6 +172,9 @@ public final class Npz {
             }
         }
         long bytes = count * dtype.byteSize();
+        if (bytes > Integer.MAX_VALUE - 64) {
+            throw new FileFormatException(name, headerStart, "shape (" + m.group(3) + ") declares more than 2 GB of data");
+        }
         if (entrySize >= 0 && entrySize != headerStart + headerLength + bytes) {
             throw new FileFormatException(name, headerStart + headerLength, "shape (" + m.group(3) + ") needs " + bytes
                     + " data bytes but the entry holds " + (entrySize - headerStart - headerLength));

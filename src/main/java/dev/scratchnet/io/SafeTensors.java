@@ -74,6 +74,9 @@ public final class SafeTensors {
     }
 
     public static Checkpoint read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileFormatException(file, -1, "is a directory, not a safetensors file");
+        }
         try (FileChannel channel = FileChannel.open(file)) {
             long size = channel.size();
             if (size < 8) {
@@ -94,8 +97,8 @@ public final class SafeTensors {
                     throw new FileFormatException(file, 8, "header is not a JSON object");
                 }
                 header = parsed.getAsJsonObject();
-            } catch (JsonParseException e) {
-                throw new FileFormatException(file, 8, "header is not valid JSON (" + e.getMessage() + ")");
+            } catch (JsonParseException | StackOverflowError e) {
+                throw new FileFormatException(file, 8, "header is not valid JSON (" + e.getClass().getSimpleName() + ")");
             }
             long dataStart = 8 + headerLength, dataSize = size - dataStart;
             Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -153,7 +156,8 @@ public final class SafeTensors {
             ByteBuffer data = ByteBuffer.allocate((int) (end - begin));
             channel.read(data, dataStart + begin);
             return TensorBytes.fromBytes(data.flip(), dtype, Shape.of(dims));
-        } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | IndexOutOfBoundsException | NumberFormatException e) {
+        } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | IndexOutOfBoundsException | NumberFormatException
+                 | ClassCastException e) {
             throw new FileFormatException(file, 8, where + " has a malformed header entry " + value);
         }
     }

@@ -666,15 +666,7 @@ public final class Ops {
      */
     public static Tensor checkNumerics(Operand x, String message) {
         Tensor in = read(x);
-        if (in.dtype().isFloating()) {
-            double[] values = in.toDoubleArray();
-            for (int i = 0; i < values.length; i++) {
-                if (!Double.isFinite(values[i])) {
-                    throw new ArithmeticException("checkNumerics: " + message + ": " + (Double.isNaN(values[i]) ? "NaN" : "infinity")
-                            + " at flat index " + i + " of a tensor of shape " + in.shape());
-                }
-            }
-        }
+        NumericsCheck.require("checkNumerics: " + message, in);
         return record("checkNumerics", new Tensor(in.shape(), in.data(), in.offset()),
                 (dy, xs, y, needed) -> new Tensor[] {checkNumerics(dy, message + " (gradient)")}, in);
     }
@@ -707,6 +699,7 @@ public final class Ops {
     }
 
     private static Tensor record(String op, Tensor output, GradientRule rule, Tensor... inputs) {
+        NumericsCheck.check("op " + op, output);
         List<Recorder> active = Recording.active();
         if (!active.isEmpty() && output.dtype().isFloating()) {
             for (int i = 0; i < active.size(); i++) {

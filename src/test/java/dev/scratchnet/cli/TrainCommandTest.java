@@ -78,4 +78,16 @@ class TrainCommandTest {
         Run verbose = run("train", "--data", dir.resolve("nowhere").toString(), "--verbose");
         assertTrue(verbose.err().contains("\tat "), "--verbose shows the stack trace");
     }
+
+    @Test
+    void nonFiniteNumbersStopTheRunWithTheStepAndTheOp() throws Exception {
+        Path data = IdxFiles.writeDataset(dir.resolve("tiny"), 200, 50, 3);
+        Run plain = run("train", "--data", data.toString(), "--learning-rate", "1e30", "--quiet", "--out", dir.resolve("a").toString());
+        assertEquals(1, plain.code());
+        assertTrue(plain.err().matches("scratchnet: error: stopped in epoch 1 after step \\d+: the training loss became NaN.*\\n"), plain.err());
+        Run checked = run("train", "--data", data.toString(), "--learning-rate", "1e30", "--quiet", "--check-numerics", "--out", dir.resolve("b").toString());
+        assertEquals(1, checked.code());
+        assertTrue(checked.err().matches("scratchnet: error: stopped in epoch 1 after step \\d+: op \\w+: (NaN|infinity) at flat index \\d+.*\\n"), checked.err());
+        assertFalse(dev.scratchnet.op.NumericsCheck.enabled(), "the check is off again after the run");
+    }
 }
