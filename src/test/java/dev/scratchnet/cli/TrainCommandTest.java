@@ -28,10 +28,12 @@ class TrainCommandTest {
     @Test
     void trainsOnAnyIdxDataSetAndPrintsTheChaptersLines() throws Exception {
         Path data = IdxFiles.writeDataset(dir.resolve("tiny"), 600, 200, 5);
-        Run r = run("train", "--data", data.toString(), "--epochs", "3", "--hidden", "16", "--learning-rate", "0.01", "--threads", "1");
+        Run r = run("train", "--data", data.toString(), "--epochs", "3", "--hidden", "16", "--learning-rate", "0.01", "--threads", "1",
+                "--out", dir.resolve("run").toString());
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
-        assertEquals(3, lines.length, r.out());
+        assertEquals(4, lines.length, r.out());
+        assertEquals("Run folder: " + dir.resolve("run"), lines[3]);
         for (int i = 0; i < 3; i++) {
             assertTrue(lines[i].matches("Epoch " + (i + 1) + ", Test Accuracy: \\d\\.\\d{4}  \\(loss \\d+\\.\\d{4}, \\d+\\.\\d{2} s\\)"), lines[i]);
         }
@@ -42,10 +44,11 @@ class TrainCommandTest {
     @Test
     void theSameSeedGivesTheSameNumbersWhateverTheThreads() throws Exception {
         Path data = IdxFiles.writeDataset(dir.resolve("tiny"), 300, 100, 4);
-        String first = accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "7", "--threads", "1"));
-        String second = accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "7", "--threads", "2"));
+        String out = dir.resolve("run").toString();
+        String first = accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "7", "--threads", "1", "--quiet", "--out", out));
+        String second = accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "7", "--threads", "2", "--quiet", "--out", out));
         assertEquals(first, second);
-        assertNotEquals(first, accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "8", "--optimizer", "sgd")));
+        assertNotEquals(first, accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "8", "--optimizer", "sgd", "--quiet", "--out", out)));
     }
 
     private static String accuracies(Run r) {
