@@ -49,7 +49,7 @@ final class PredictCommand implements Callable<Integer> {
                 best = p[c] > p[best] ? c : best;
                 probabilities.append(String.format(" %d:%.3f", c, p[c]));
             }
-            out.printf("%s: %d  (%s )%n", image, best, probabilities.toString().trim());
+            out.printf("%s: %d  (%s)%n", image, best, probabilities.toString().trim());
         }
         return 0;
     }
