@@ -1,8 +1,6 @@
 package dev.scratchnet.cli;
 
-import dev.scratchnet.data.Fetcher;
 import dev.scratchnet.data.IdxDataset;
-import dev.scratchnet.data.Mnist;
 import dev.scratchnet.examples.Chapter14;
 import dev.scratchnet.kernel.Kernels;
 import dev.scratchnet.kernel.Parallel;
@@ -12,12 +10,12 @@ import dev.scratchnet.op.Ops;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.optim.Adam;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -34,17 +32,11 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "IDX data set to train on (default: MNIST from the cache, fetched if needed).")
-    private Path data;
-
-    @Option(names = "--threads", description = "Threads for the kernels (default: the number of cores).")
-    private Integer threads;
+    @Mixin
+    private DataOptions dataOptions;
 
     @Option(names = "--quick", description = "Fewer repetitions and only the chapter's recipe, for a fast look.")
     private boolean quick;
-
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    private boolean verbose;
 
     /** A training configuration: hidden units and batch size; epochs measured. */
     private record Config(String name, int hidden, int batch, int epochs) {
@@ -52,10 +44,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null) {
-            TrainCommand.requireAtLeastOne(spec, threads, "--threads");
-            Kernels.setThreads(threads);
-        }
+        dataOptions.applyThreads(spec);
         PrintWriter out = spec.commandLine().getOut();
         int n = Parallel.threads();
         out.printf("scratchnet bench: %d thread(s), %s kernels, Java %s%n", n, Kernels.vectorized() ? "Vector API" : "portable scalar",
@@ -72,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
         matmul(out, "hidden 1024 [512,784]·[784,1024]", 512, 784, 1024, false, false, peak);
         out.println();
 
-        IdxDataset mnist = data != null ? IdxDataset.load(data) : IdxDataset.load(Mnist.fetcher(Fetcher.defaultCacheRoot(), System.err).fetch(Mnist.FILES));
+        IdxDataset mnist = dataOptions.load();
         Tensor xTrain = mnist.xTrain().div(255.0).reshape(mnist.xTrain().dim(0), -1).cast(FLOAT32);
         Tensor yTrain = mnist.yTrain().cast(INT64);
         List<Config> configs = quick ? List.of(new Config("chapter", 128, 64, 3))

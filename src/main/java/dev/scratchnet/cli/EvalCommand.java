@@ -1,12 +1,11 @@
 package dev.scratchnet.cli;
 
-import dev.scratchnet.data.Fetcher;
 import dev.scratchnet.data.IdxDataset;
-import dev.scratchnet.data.Mnist;
 import dev.scratchnet.examples.Chapter14;
 import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.op.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,20 +22,17 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    @Mixin
+    private DataOptions dataOptions;
+
     @Option(names = "--model", paramLabel = "FILE", required = true, description = "A checkpoint (.safetensors or .npz) with W1, b1, W2, b2.")
     private Path model;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "An IDX data set (default: MNIST, fetched into the cache).")
-    private Path data;
-
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    private boolean verbose;
-
     @Override
     public Integer call() throws Exception {
+        dataOptions.applyThreads(spec);
         Chapter14 network = TrainingState.model(Checkpoint.load(model), model, null, null);
-        IdxDataset dataset = data != null ? IdxDataset.load(data)
-                : IdxDataset.load(Mnist.fetcher(Fetcher.defaultCacheRoot(), System.err).fetch(Mnist.FILES));
+        IdxDataset dataset = dataOptions.load();
         Tensor x = TrainCommand.flatten(dataset.xTest());
         Tensor y = dataset.yTest().cast(INT64);
         int classes = network.variables().get(3).shape().dim(0);

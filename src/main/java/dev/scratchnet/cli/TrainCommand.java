@@ -1,9 +1,7 @@
 package dev.scratchnet.cli;
 
 import com.google.gson.GsonBuilder;
-import dev.scratchnet.data.Fetcher;
 import dev.scratchnet.data.IdxDataset;
-import dev.scratchnet.data.Mnist;
 import dev.scratchnet.examples.Chapter14;
 import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.kernel.Kernels;
@@ -19,6 +17,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,11 +46,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "A directory with the four IDX files of MNIST or a data set in the same layout (default: MNIST, fetched into the cache).")
-    private Path data;
-
-    @Option(names = "--cache", paramLabel = "DIR", description = "Where fetched data sets are kept (default: $XDG_CACHE_HOME/scratchnet or ~/.cache/scratchnet).")
-    private Path cache;
+    @Mixin
+    private DataOptions dataOptions;
 
     @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
     private int epochs;
@@ -70,9 +66,6 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the initial weights; the same seed and settings give the same numbers (default: ${DEFAULT-VALUE}).")
     private long seed;
-
-    @Option(names = "--threads", description = "Threads for the kernels (default: the number of cores).")
-    private Integer threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "The run folder: metrics.csv, config.json, plots and report.html (default: runs/<date-time>).")
     private Path out;
@@ -98,18 +91,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the chapter's epoch lines.")
     private boolean quiet;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    private boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         validate();
-        if (threads != null) {
-            Kernels.setThreads(threads);
-        }
+        dataOptions.applyThreads(spec);
         PrintWriter console = spec.commandLine().getOut();
-        IdxDataset dataset = data != null ? IdxDataset.load(data)
-                : IdxDataset.load(Mnist.fetcher(cache != null ? cache : Fetcher.defaultCacheRoot(), System.err).fetch(Mnist.FILES));
+        IdxDataset dataset = dataOptions.load();
 
         Tensor xTrain = flatten(dataset.xTrain());
         Tensor xTest = flatten(dataset.xTest());
@@ -227,7 +214,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Every setting of the run, as JSON. */
     private String config() {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("data", data != null ? data.toString() : "mnist");
+        c.put("data", dataOptions.data != null ? dataOptions.data.toString() : "mnist");
         c.put("epochs", epochs);
         c.put("batch_size", batchSize);
         c.put("hidden", hidden);
@@ -236,7 +223,7 @@ final class TrainCommand implements Callable<Integer> {
         c.put("seed", seed);
         c.put("init", init != null ? init.toString() : null);
         c.put("resume", resume != null ? resume.toString() : null);
-        c.put("threads", threads != null ? threads : dev.scratchnet.kernel.Parallel.threads());
+        c.put("threads", dev.scratchnet.kernel.Parallel.threads());
         c.put("kernels", Kernels.vectorized() ? "vector" : "scalar");
         c.put("check_numerics", checkNumerics);
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(c);
@@ -252,7 +239,6 @@ final class TrainCommand implements Callable<Integer> {
         require(batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
         require(hidden >= 1, "--hidden must be at least 1, got " + hidden);
         require(learningRate > 0 && Double.isFinite(learningRate), "--learning-rate must be a positive number, got " + learningRate);
-        requireAtLeastOne(spec, threads, "--threads");
         require(!saveEveryEpoch || save != null, "--save-every-epoch needs --save FILE");
         require(init == null || resume == null, "--init and --resume cannot be used together");
     }

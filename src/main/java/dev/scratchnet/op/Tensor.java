@@ -74,24 +74,20 @@ public final class Tensor implements Operand {
 
     /** A float32 matrix from rows of equal length. */
     public static Tensor of(float[][] rows) {
-        int cols = rows.length == 0 ? 0 : rows[0].length;
-        float[] flat = new float[rows.length * cols];
-        for (int r = 0; r < rows.length; r++) {
-            if (rows[r].length != cols) {
-                throw new IllegalArgumentException("tensor: row " + r + " has " + rows[r].length + " values, row 0 has " + cols);
-            }
-            System.arraycopy(rows[r], 0, flat, r * cols, cols);
-        }
-        return new Tensor(Shape.of(rows.length, cols), flat, 0);
+        return matrix(rows, DType.FLOAT32);
     }
 
     /** A float64 matrix from rows of equal length. */
     public static Tensor of(double[][] rows) {
-        int cols = rows.length == 0 ? 0 : rows[0].length;
-        double[] flat = new double[rows.length * cols];
+        return matrix(rows, DType.FLOAT64);
+    }
+
+    private static Tensor matrix(Object[] rows, DType dtype) {
+        int cols = rows.length == 0 ? 0 : Storage.length(rows[0]);
+        Object flat = Storage.allocate(dtype, rows.length * cols);
         for (int r = 0; r < rows.length; r++) {
-            if (rows[r].length != cols) {
-                throw new IllegalArgumentException("tensor: row " + r + " has " + rows[r].length + " values, row 0 has " + cols);
+            if (Storage.length(rows[r]) != cols) {
+                throw new IllegalArgumentException("tensor: row " + r + " has " + Storage.length(rows[r]) + " values, row 0 has " + cols);
             }
             System.arraycopy(rows[r], 0, flat, r * cols, cols);
         }

@@ -1,0 +1,39 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.data.Fetcher;
+import dev.scratchnet.data.IdxDataset;
+import dev.scratchnet.data.Mnist;
+import dev.scratchnet.kernel.Kernels;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** The options that commands working on a data set share: where the data comes from, the kernel threads, and --verbose. */
+final class DataOptions {
+    @Option(names = "--data", paramLabel = "DIR", description = "A directory with the four IDX files of MNIST or a data set in the same layout (default: MNIST, fetched into the cache).")
+    Path data;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Where fetched data sets are kept (default: $XDG_CACHE_HOME/scratchnet or ~/.cache/scratchnet).")
+    Path cache;
+
+    @Option(names = "--threads", description = "Threads for the kernels (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    /** Applies --threads, which must be at least 1. */
+    void applyThreads(picocli.CommandLine.Model.CommandSpec spec) {
+        TrainCommand.requireAtLeastOne(spec, threads, "--threads");
+        if (threads != null) {
+            Kernels.setThreads(threads);
+        }
+    }
+
+    /** The data set from --data, or MNIST from the cache (fetched if needed, with progress on standard error). */
+    IdxDataset load() throws IOException {
+        return data != null ? IdxDataset.load(data)
+                : IdxDataset.load(Mnist.fetcher(cache != null ? cache : Fetcher.defaultCacheRoot(), System.err).fetch(Mnist.FILES));
+    }
+}
