@@ -12,7 +12,6 @@ import dev.scratchnet.op.Variable;
 import dev.scratchnet.tensor.Shape;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;

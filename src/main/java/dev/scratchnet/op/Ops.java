@@ -698,7 +698,7 @@ public final class Ops {
         return (Tensor) operand;
     }
 
-    private static Tensor record(String op, Tensor output, GradientRule rule, Tensor... inputs) {
+    static Tensor record(String op, Tensor output, GradientRule rule, Tensor... inputs) {
         NumericsCheck.check("op " + op, output);
         List<Recorder> active = Recording.active();
         if (!active.isEmpty() && output.dtype().isFloating()) {

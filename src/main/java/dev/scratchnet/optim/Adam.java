@@ -18,8 +18,7 @@ import dev.scratchnet.tensor.Storage;
  * The bias correction sits in {@code alpha}, so epsilon is added to the uncorrected {@code sqrt(v)}, as in Keras
  * (the paper's "epsilon hat"). Each variable is updated in place by one fused kernel.
  */
-public final class Adam extends Optimizer {
-    private final double learningRate;
+public class Adam extends Optimizer {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
@@ -37,18 +36,25 @@ public final class Adam extends Optimizer {
     }
 
     public Adam(double learningRate, double beta1, double beta2, double epsilon) {
-        if (!(learningRate >= 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon >= 0)) {
-            throw new IllegalArgumentException("Adam: need learningRate >= 0, 0 <= beta1, beta2 < 1 and epsilon >= 0, got "
-                    + learningRate + ", " + beta1 + ", " + beta2 + ", " + epsilon);
+        this(checkRate(learningRate), beta1, beta2, epsilon);
+    }
+
+    /** Adam whose learning rate follows {@code schedule}. */
+    public Adam(LearningRateSchedule schedule, double beta1, double beta2, double epsilon) {
+        super(schedule);
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon >= 0)) {
+            throw new IllegalArgumentException("Adam: need 0 <= beta1, beta2 < 1 and epsilon >= 0, got " + beta1 + ", " + beta2 + ", " + epsilon);
         }
-        this.learningRate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
     }
 
-    public double learningRate() {
-        return learningRate;
+    static LearningRateSchedule checkRate(double learningRate) {
+        if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + learningRate);
+        }
+        return LearningRateSchedule.constant(learningRate);
     }
 
     /** The moments of {@code variable}, or null before its first update (for checkpoints). */
@@ -66,7 +72,7 @@ public final class Adam extends Optimizer {
     protected void update(Variable variable, Tensor gradient) {
         Moments s = momentsFor(variable);
         long t = iterations();
-        double alpha = learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+        double alpha = learningRate() * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
         int n = gradient.size();
         if (variable.dtype() == DType.FLOAT32) {
             int cols = variable.shape().rank() == 0 ? 1 : variable.shape().dim(-1);

@@ -1,5 +1,6 @@
 package dev.scratchnet.optim;
 
+import dev.scratchnet.op.Nn;
 import dev.scratchnet.op.Profiler;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.op.Variable;
@@ -12,10 +13,50 @@ import java.util.function.Supplier;
 /**
  * Updates variables from their gradients, like a Keras optimizer: {@code applyGradients(grads, vars)} is
  * {@code optimizer.apply_gradients(zip(grads, vars))}. Per-variable state (moments) is created on first use.
+ * The learning rate may follow a {@link LearningRateSchedule}; gradients may be clipped first, as Keras'
+ * {@code clipvalue}, {@code clipnorm} and {@code global_clipnorm} do.
  */
 public abstract class Optimizer {
     private final Map<Variable, Object> slots = new IdentityHashMap<>();
+    private final LearningRateSchedule schedule;
     private long iterations;
+    private double clipValue = Double.NaN;
+    private double clipNorm = Double.NaN;
+    private double globalClipNorm = Double.NaN;
+
+    protected Optimizer(LearningRateSchedule schedule) {
+        this.schedule = schedule;
+    }
+
+    /** Clips every gradient element to {@code [-value, value]} before the update. */
+    public Optimizer clipValue(double value) {
+        this.clipValue = requirePositive("clipValue", value);
+        return this;
+    }
+
+    /** Scales each gradient down so that its own norm is at most {@code norm}. */
+    public Optimizer clipNorm(double norm) {
+        this.clipNorm = requirePositive("clipNorm", norm);
+        return this;
+    }
+
+    /** Scales all gradients together so that their global norm is at most {@code norm}. */
+    public Optimizer globalClipNorm(double norm) {
+        this.globalClipNorm = requirePositive("globalClipNorm", norm);
+        return this;
+    }
+
+    private static double requirePositive(String what, double v) {
+        if (!(v > 0)) {
+            throw new IllegalArgumentException(what + " must be positive, got " + v);
+        }
+        return v;
+    }
+
+    /** The learning rate of the step being applied. */
+    protected double learningRate() {
+        return schedule.at(iterations - 1);
+    }
 
     /** Applies one step: each gradient to the variable at the same position; null gradients are skipped. */
     public void applyGradients(List<Tensor> gradients, List<Variable> variables) {
@@ -32,12 +73,28 @@ public abstract class Optimizer {
         }
         iterations++;
         long started = Profiler.enter();
-        for (int i = 0; i < gradients.size(); i++) {
-            if (gradients.get(i) != null) {
-                update(variables.get(i), gradients.get(i));
+        List<Tensor> clipped = clip(gradients);
+        for (int i = 0; i < clipped.size(); i++) {
+            if (clipped.get(i) != null) {
+                update(variables.get(i), clipped.get(i));
             }
         }
         Profiler.exit(getClass().getSimpleName() + " update", started);
+    }
+
+    private List<Tensor> clip(List<Tensor> gradients) {
+        List<Tensor> out = new java.util.ArrayList<>(gradients);
+        for (int i = 0; i < out.size(); i++) {
+            Tensor g = out.get(i);
+            if (g != null && !Double.isNaN(clipValue)) {
+                g = Nn.clipByValue(g, -clipValue, clipValue);
+            }
+            if (g != null && !Double.isNaN(clipNorm)) {
+                g = Nn.clipByGlobalNorm(List.of(g), clipNorm).get(0);
+            }
+            out.set(i, g);
+        }
+        return Double.isNaN(globalClipNorm) ? out : Nn.clipByGlobalNorm(out, globalClipNorm);
     }
 
     /** The number of steps applied so far (Keras' {@code optimizer.iterations}). */

@@ -10,7 +10,6 @@ import dev.scratchnet.op.Variable;
  * {@code var += velocity}, or with Nesterov {@code var += momentum · velocity - lr · g}.
  */
 public final class SGD extends Optimizer {
-    private final double learningRate;
     private final double momentum;
     private final boolean nesterov;
 
@@ -23,10 +22,14 @@ public final class SGD extends Optimizer {
     }
 
     public SGD(double learningRate, double momentum, boolean nesterov) {
-        if (!(learningRate >= 0) || !(momentum >= 0 && momentum <= 1)) {
-            throw new IllegalArgumentException("SGD: need learningRate >= 0 and momentum in [0, 1], got " + learningRate + " and " + momentum);
+        this(Adam.checkRate(learningRate), momentum, nesterov);
+    }
+
+    public SGD(LearningRateSchedule schedule, double momentum, boolean nesterov) {
+        super(schedule);
+        if (!(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("SGD: momentum must be in [0, 1], got " + momentum);
         }
-        this.learningRate = learningRate;
         this.momentum = momentum;
         this.nesterov = nesterov;
     }
@@ -38,7 +41,7 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void update(Variable variable, Tensor gradient) {
-        Tensor step = gradient.mul(-learningRate);
+        Tensor step = gradient.mul(-learningRate());
         if (momentum > 0) {
             Velocity velocity = slot(variable, Velocity::new);
             Tensor previous = velocity.value != null ? velocity.value : Ops.zeros(variable.dtype(), variable.shape().dims());

@@ -108,4 +108,68 @@ class OptimizerTest {
         assertEquals(1, a.value().item(), "nothing was updated");
         assertEquals(0, adam.iterations());
     }
+
+    private static double[] steps(Optimizer optimizer, double w0, double... gradients) {
+        Variable w = new Variable(Tensor.of(new double[] {w0}));
+        double[] after = new double[gradients.length];
+        for (int i = 0; i < gradients.length; i++) {
+            optimizer.applyGradients(List.of(Tensor.of(new double[] {gradients[i]})), List.of(w));
+            after[i] = w.value().item();
+        }
+        return after;
+    }
+
+    @Test
+    void rmspropByHand() {
+        // v1 = 0.1 * 0.25 = 0.025, step 0.01 * 0.5 / sqrt(0.025 + 1e-7); v2 = 0.9 * 0.025 + 0.1 * 1 = 0.1225, step 0.01 * 1 / sqrt(0.1225 + 1e-7)
+        double w1 = 1 - 0.01 * 0.5 / Math.sqrt(0.025 + 1e-7);
+        double w2 = w1 - 0.01 / Math.sqrt(0.1225 + 1e-7);
+        assertArrayEquals(new double[] {w1, w2}, steps(new RMSprop(0.01), 1, 0.5, 1), 1e-12);
+        // centered: a1 = 0.05, denominator 0.025 - 0.0025
+        double c1 = 1 - 0.01 * 0.5 / Math.sqrt(0.0225 + 1e-7);
+        assertEquals(c1, steps(new RMSprop(LearningRateSchedule.constant(0.01), 0.9, 0, 1e-7, true), 1, 0.5)[0], 1e-12);
+    }
+
+    @Test
+    void adagradByHand() {
+        // acc = 0.1 + 0.25 = 0.35, then 0.35 + 1 = 1.35
+        double w1 = 1 - 0.1 * 0.5 / Math.sqrt(0.35 + 1e-7);
+        double w2 = w1 - 0.1 * 1 / Math.sqrt(1.35 + 1e-7);
+        assertArrayEquals(new double[] {w1, w2}, steps(new Adagrad(0.1), 1, 0.5, 1), 1e-12);
+    }
+
+    @Test
+    void adamWDecaysBeforeTheAdamStep() {
+        // w = 2 - 2 * 0.004 * 0.001, then Adam's first step of size 0.001 * s / (s + 1e-7) with s = sqrt(0.001) * 0.5
+        double s = Math.sqrt(0.001) * 0.5;
+        double expected = 2 - 2 * 0.004 * 0.001 - 0.001 * s / (s + 1e-7);
+        assertEquals(expected, steps(new AdamW(), 2, 0.5)[0], 1e-12);
+    }
+
+    @Test
+    void schedulesFollowKerasFormulas() {
+        LearningRateSchedule exp = LearningRateSchedule.exponentialDecay(0.1, 10, 0.5, false);
+        assertEquals(0.1 * Math.pow(0.5, 0.5), exp.at(5), 1e-15);
+        assertEquals(0.1, LearningRateSchedule.exponentialDecay(0.1, 10, 0.5, true).at(9), 1e-15);
+        LearningRateSchedule cos = LearningRateSchedule.cosineDecay(1, 100, 0.1);
+        assertEquals(1, cos.at(0), 1e-15);
+        assertEquals(0.1 + 0.9 * 0.5, cos.at(50), 1e-12);
+        assertEquals(0.1, cos.at(500), 1e-12);
+        LearningRateSchedule pw = LearningRateSchedule.piecewiseConstant(new long[] {10, 20}, new double[] {1, 0.5, 0.1});
+        assertEquals(1, pw.at(10));
+        assertEquals(0.5, pw.at(11));
+        assertEquals(0.1, pw.at(21));
+        // SGD reads the schedule at the step count before the step: 1, then 0.5
+        assertArrayEquals(new double[] {-1, -1.5}, steps(new SGD(LearningRateSchedule.piecewiseConstant(new long[] {0}, new double[] {1, 0.5}), 0, false), 0, 1, 1), 1e-12);
+    }
+
+    @Test
+    void gradientClipping() {
+        assertEquals(-0.5, steps(new SGD(1).clipValue(0.5), 0, 3)[0], 1e-12);
+        assertEquals(-2, steps(new SGD(1).clipNorm(2), 0, 3)[0], 1e-12);
+        Variable a = new Variable(Tensor.of(new double[] {0})), b = new Variable(Tensor.of(new double[] {0}));
+        new SGD(1).globalClipNorm(1).applyGradients(List.of(Tensor.of(new double[] {3}), Tensor.of(new double[] {4})), List.of(a, b));
+        assertEquals(-0.6, a.value().item(), 1e-12);
+        assertEquals(-0.8, b.value().item(), 1e-12);
+    }
 }

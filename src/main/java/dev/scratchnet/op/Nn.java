@@ -1,0 +1,195 @@
+package dev.scratchnet.op;
+
+import dev.scratchnet.kernel.Im2Col;
+import dev.scratchnet.tensor.DType;
+import dev.scratchnet.tensor.Shape;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static dev.scratchnet.op.Ops.*;
+
+/**
+ * The layers' ops, like {@code tf.nn}: convolution and pooling on NHWC images, dropout, batch normalization,
+ * clipping and the L2 loss. One primitive, {@link #extractPatches}, has a gradient rule of its own (a scatter-add,
+ * itself differentiable); everything else is written with {@link Ops}, so its gradients follow from theirs.
+ */
+public final class Nn {
+    private static final Map<List<Integer>, int[]> MAPS = new ConcurrentHashMap<>();
+
+    private Nn() {
+    }
+
+    /** How windows meet the border: VALID keeps only whole windows, SAME pads so that the output is ceil(input / stride). */
+    public enum Padding { SAME, VALID }
+
+    /** The geometry of sliding windows over one [h, w, c] example. */
+    private record Windows(int h, int w, int c, int kh, int kw, int sh, int sw, Padding padding, int oh, int ow, int padTop, int padLeft) {
+        static Windows of(String op, Shape x, int kh, int kw, int sh, int sw, Padding padding) {
+            if (x.rank() != 4 || kh < 1 || kw < 1 || sh < 1 || sw < 1) {
+                throw new IllegalArgumentException(op + ": needs an NHWC input and positive window and strides, got " + x
+                        + " with window " + kh + "x" + kw + " and strides " + sh + "x" + sw);
+            }
+            int h = x.dim(1), w = x.dim(2);
+            int oh = padding == Padding.SAME ? (h + sh - 1) / sh : Math.max(0, (h - kh + sh) / sh);
+            int ow = padding == Padding.SAME ? (w + sw - 1) / sw : Math.max(0, (w - kw + sw) / sw);
+            int padH = padding == Padding.SAME ? Math.max((oh - 1) * sh + kh - h, 0) : 0;
+            int padW = padding == Padding.SAME ? Math.max((ow - 1) * sw + kw - w, 0) : 0;
+            return new Windows(h, w, x.dim(3), kh, kw, sh, sw, padding, oh, ow, padH / 2, padW / 2);
+        }
+
+        int[] map() {
+            return MAPS.computeIfAbsent(List.of(h, w, c, kh, kw, sh, sw, oh, ow, padTop, padLeft),
+                    k -> Im2Col.indexMap(h, w, c, kh, kw, sh, sw, oh, ow, padTop, padLeft));
+        }
+    }
+
+    /**
+     * The {@code kh x kw} windows of an NHWC batch, moved {@code strideH, strideW} at a time, each flattened to
+     * (row, column, channel) order: shape [n, oh, ow, kh·kw·c], like {@code tf.image.extract_patches}. Window cells
+     * in the padding hold {@code pad}.
+     */
+    public static Tensor extractPatches(Operand images, int kh, int kw, int strideH, int strideW, Padding padding, double pad) {
+        Tensor x = read(images);
+        if (!x.dtype().isFloating()) {
+            throw new IllegalArgumentException("extractPatches: expects float images, got " + x.dtype() + x.shape());
+        }
+        Windows g = Windows.of("extractPatches", x.shape(), kh, kw, strideH, strideW, padding);
+        int[] map = g.map();
+        int n = x.dim(0), exampleSize = g.h * g.w * g.c;
+        Object out;
+        if (x.dtype() == DType.FLOAT32) {
+            float[] o = new float[n * map.length];
+            Im2Col.gather(x.floats(), x.offset(), n, exampleSize, map, (float) pad, o);
+            out = o;
+        } else {
+            double[] o = new double[n * map.length];
+            Im2Col.gather(x.doubles(), x.offset(), n, exampleSize, map, pad, o);
+            out = o;
+        }
+        Tensor y = Tensor.wrap(Shape.of(n, g.oh, g.ow, g.kh * g.kw * g.c), out);
+        return record("extractPatches", y, (dy, xs, o, needed) -> new Tensor[] {patchesGrad(dy, xs[0].shape(), g)}, x);
+    }
+
+    /** extractPatches' gradient: each window cell's gradient added back to the pixel it came from. */
+    private static Tensor patchesGrad(Tensor dPatches, Shape imageShape, Windows g) {
+        int[] map = g.map();
+        int n = imageShape.dim(0), exampleSize = g.h * g.w * g.c;
+        Object out;
+        if (dPatches.dtype() == DType.FLOAT32) {
+            float[] o = new float[n * exampleSize];
+            Im2Col.scatterAdd(dPatches.floats(), dPatches.offset(), n, exampleSize, map, o);
+            out = o;
+        } else {
+            double[] o = new double[n * exampleSize];
+            Im2Col.scatterAdd(dPatches.doubles(), dPatches.offset(), n, exampleSize, map, o);
+            out = o;
+        }
+        Tensor dx = Tensor.wrap(imageShape, out);
+        return record("extractPatchesGrad", dx, (ddx, xs, o, needed) -> new Tensor[] {
+            extractPatches(ddx, g.kh, g.kw, g.sh, g.sw, g.padding, 0)
+        }, dPatches);
+    }
+
+    /**
+     * 2-D convolution of NHWC {@code images} [n, h, w, c] with {@code filters} [kh, kw, c, out], like
+     * {@code tf.nn.conv2d}: the windows as rows times the filters as a matrix.
+     */
+    public static Tensor conv2d(Operand images, Operand filters, int stride, Padding padding) {
+        Tensor x = read(images), f = read(filters);
+        if (f.rank() != 4 || x.rank() != 4 || f.dim(2) != x.dim(3)) {
+            throw new IllegalArgumentException("conv2d: images " + x.shape() + " (NHWC) and filters " + f.shape()
+                    + " ([kh, kw, in, out]) do not fit");
+        }
+        Tensor patches = extractPatches(x, f.dim(0), f.dim(1), stride, stride, padding, 0);
+        int n = patches.dim(0), oh = patches.dim(1), ow = patches.dim(2);
+        Tensor product = matmul(reshape(patches, n * oh * ow, -1), reshape(f, -1, f.dim(3)));
+        return reshape(product, n, oh, ow, f.dim(3));
+    }
+
+    /** The maximum of each {@code size x size} window, moved {@code stride} at a time (padding never wins). */
+    public static Tensor maxPool2d(Operand images, int size, int stride, Padding padding) {
+        Tensor x = read(images);
+        Tensor patches = extractPatches(x, size, size, stride, stride, padding, Double.NEGATIVE_INFINITY);
+        return max(reshape(patches, patches.dim(0), patches.dim(1), patches.dim(2), size * size, x.dim(3)), 3);
+    }
+
+    /** The mean of each {@code size x size} window; with SAME padding, of the cells inside the image, as TensorFlow does. */
+    public static Tensor avgPool2d(Operand images, int size, int stride, Padding padding) {
+        Tensor x = read(images);
+        Tensor patches = extractPatches(x, size, size, stride, stride, padding, 0);
+        Tensor sums = sum(reshape(patches, patches.dim(0), patches.dim(1), patches.dim(2), size * size, x.dim(3)), 3);
+        Tensor ones = Tensor.ones(x.dtype(), 1, x.dim(1), x.dim(2), 1);
+        Tensor counts = sum(extractPatches(ones, size, size, stride, stride, padding, 0), new int[] {3}, true);
+        return div(sums, counts);
+    }
+
+    /** {@code [n, ...]} as {@code [n, rest]}. */
+    public static Tensor flatten(Operand x) {
+        Tensor in = read(x);
+        return reshape(in, in.dim(0), -1);
+    }
+
+    /**
+     * Dropout: in training, each element is zeroed with probability {@code rate} and the rest scaled by
+     * {@code 1 / (1 - rate)}, from the seeded {@code random}; outside training, {@code x} unchanged.
+     */
+    public static Tensor dropout(Operand x, double rate, Generator random, boolean training) {
+        Tensor in = read(x);
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("dropout: rate must be in [0, 1), got " + rate);
+        }
+        if (!training || rate == 0) {
+            return in;
+        }
+        Tensor keep = cast(greaterEqual(random.uniform(in.shape().dims(), 0, 1, in.dtype()), Tensor.scalar(rate, in.dtype())), in.dtype());
+        return mul(in, keep).div(1 - rate);
+    }
+
+    /** {@code (x - mean) / sqrt(variance + epsilon) · scale + offset}, like {@code tf.nn.batch_normalization}. */
+    public static Tensor batchNormalization(Operand x, Operand mean, Operand variance, Operand offset, Operand scale, double epsilon) {
+        Tensor normalized = div(sub(x, mean), sqrt(add(variance, scalarLike(variance, epsilon))));
+        return add(mul(normalized, scale), offset);
+    }
+
+    /** {@code sum(x²) / 2}, like {@code tf.nn.l2_loss}. */
+    public static Tensor l2Loss(Operand x) {
+        return sum(square(x)).div(2);
+    }
+
+    /** {@code x} limited to {@code [min, max]}; the gradient passes where it was not clipped. */
+    public static Tensor clipByValue(Operand x, double min, double max) {
+        if (!(min <= max)) {
+            throw new IllegalArgumentException("clipByValue: min " + min + " is above max " + max);
+        }
+        return minimum(maximum(x, scalarLike(x, min)), scalarLike(x, max));
+    }
+
+    /** The square root of the sum of squares of all the tensors together. */
+    public static Tensor globalNorm(List<? extends Operand> tensors) {
+        Tensor total = null;
+        for (Operand t : tensors) {
+            if (t != null) {
+                Tensor s = sum(square(t));
+                total = total == null ? s : add(total, cast(s, total.dtype()));
+            }
+        }
+        return total == null ? Tensor.scalar(0f) : sqrt(total);
+    }
+
+    /**
+     * The tensors scaled together so that their global norm is at most {@code clipNorm}, like
+     * {@code tf.clip_by_global_norm} (null entries stay null).
+     */
+    public static List<Tensor> clipByGlobalNorm(List<? extends Operand> tensors, double clipNorm) {
+        double norm = globalNorm(tensors).item();
+        double factor = norm > clipNorm ? clipNorm / norm : 1;
+        List<Tensor> out = new ArrayList<>(tensors.size());
+        for (Operand t : tensors) {
+            out.add(t == null ? null : factor == 1 ? read(t) : read(t).mul(factor));
+        }
+        return out;
+    }
+}

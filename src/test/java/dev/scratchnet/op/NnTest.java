@@ -1,0 +1,107 @@
+package dev.scratchnet.op;
+
+import dev.scratchnet.autodiff.GradientCheck;
+import dev.scratchnet.tensor.DType;
+import dev.scratchnet.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.scratchnet.op.Nn.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The layer ops against hand-computed values and finite differences. */
+class NnTest {
+    private static final Generator RANDOM = Generator.fromSeed(5);
+
+    private static Tensor rand(int... dims) {
+        return RANDOM.uniform(dims, -1, 1, DType.FLOAT64);
+    }
+
+    @Test
+    void convolutionByHand() {
+        // A 3x3 image 1..9, a 2x2 filter [[1, 0], [0, -1]]: each output is top-left minus bottom-right.
+        Tensor image = Tensor.range(1, 10, 1, DType.FLOAT64).reshape(1, 3, 3, 1);
+        Tensor filter = Tensor.of(new double[] {1, 0, 0, -1}, 2, 2, 1, 1);
+        Tensor valid = conv2d(image, filter, 1, Padding.VALID);
+        assertEquals(Shape.of(1, 2, 2, 1), valid.shape());
+        assertArrayEquals(new double[] {-4, -4, -4, -4}, valid.toDoubleArray());
+        // SAME with a 2x2 filter pads one row and column at the bottom and right (TensorFlow's rule).
+        Tensor same = conv2d(image, filter, 1, Padding.SAME);
+        assertArrayEquals(new double[] {-4, -4, 3, -4, -4, 6, 7, 8, 9}, same.toDoubleArray());
+        Tensor strided = conv2d(image, filter, 2, Padding.SAME);
+        assertEquals(Shape.of(1, 2, 2, 1), strided.shape());
+        assertArrayEquals(new double[] {-4, 3, 7, 9}, strided.toDoubleArray());
+        // Two input channels and two filters: channel sums with weights.
+        Tensor two = Tensor.of(new double[] {1, 10, 2, 20}, 1, 1, 2, 2);
+        Tensor f = Tensor.of(new double[] {1, 0, 0, 1}, 1, 1, 2, 2);
+        assertArrayEquals(new double[] {1, 10, 2, 20}, conv2d(two, f, 1, Padding.VALID).toDoubleArray());
+    }
+
+    @Test
+    void poolingByHand() {
+        Tensor image = Tensor.of(new double[] {1, -2, 3, -4, 5, -6, 7, -8, -9}, 1, 3, 3, 1);
+        assertArrayEquals(new double[] {5, 5, 7, 5}, maxPool2d(image, 2, 1, Padding.VALID).toDoubleArray());
+        // SAME, stride 2: windows [1,-2;-4,5], [3;-6], [7,-8], [-9]; the padding never wins, even over negatives.
+        assertArrayEquals(new double[] {5, 3, 7, -9}, maxPool2d(image, 2, 2, Padding.SAME).toDoubleArray());
+        // The average counts only the cells inside the image.
+        assertArrayEquals(new double[] {0, -1.5, -0.5, -9}, avgPool2d(image, 2, 2, Padding.SAME).toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void gradientsOfTheLayerOps() {
+        for (Padding p : Padding.values()) {
+            GradientCheck.assertGradients(v -> conv2d(v.get(0), v.get(1), 1, p), List.of(rand(2, 5, 4, 3), rand(3, 2, 3, 2)), 1e-6);
+            GradientCheck.assertGradients(v -> conv2d(v.get(0), v.get(1), 2, p), List.of(rand(1, 5, 5, 2), rand(3, 3, 2, 3)), 1e-6);
+            GradientCheck.assertGradients(v -> maxPool2d(v.get(0), 2, 2, p), List.of(rand(2, 5, 4, 3)), 1e-6);
+            GradientCheck.assertGradients(v -> avgPool2d(v.get(0), 3, 2, p), List.of(rand(1, 5, 4, 2)), 1e-6);
+            GradientCheck.assertGradients(v -> extractPatches(v.get(0), 2, 3, 1, 2, p, 0), List.of(rand(2, 4, 5, 2)), 1e-6);
+        }
+        GradientCheck.assertGradients(v -> batchNormalization(v.get(0), v.get(1), Ops.square(v.get(2)), v.get(3), v.get(4), 1e-3),
+                List.of(rand(4, 3), rand(3), rand(3), rand(3), rand(3)), 1e-6);
+        GradientCheck.assertGradients(v -> l2Loss(v.get(0)), List.of(rand(3, 4)), 1e-6);
+        GradientCheck.assertGradients(v -> clipByValue(v.get(0), -0.5, 0.5), List.of(rand(20)), 1e-6);
+        GradientCheck.assertGradients(v -> flatten(v.get(0)), List.of(rand(2, 3, 4)), 1e-6);
+        Tensor x = rand(50);
+        Tensor once = dropout(x, 0.3, Generator.fromSeed(1), true);
+        GradientCheck.assertGradients(v -> dropout(v.get(0), 0.3, Generator.fromSeed(1), true), List.of(x), 1e-6);
+        assertArrayEquals(once.toDoubleArray(), dropout(x, 0.3, Generator.fromSeed(1), true).toDoubleArray(), "seeded");
+    }
+
+    @Test
+    void dropoutZeroesAndRescales() {
+        Tensor x = Tensor.ones(DType.FLOAT64, 10000);
+        double[] d = dropout(x, 0.25, Generator.fromSeed(3), true).toDoubleArray();
+        int zeros = 0;
+        for (double v : d) {
+            assertTrue(v == 0 || Math.abs(v - 1 / 0.75) < 1e-12, "kept values are scaled by 1 / (1 - rate): " + v);
+            zeros += v == 0 ? 1 : 0;
+        }
+        assertEquals(2500, zeros, 150);
+        assertSame(x, dropout(x, 0.25, Generator.fromSeed(3), false), "outside training, the identity");
+    }
+
+    @Test
+    void batchNormAndClippingByHand() {
+        Tensor x = Tensor.of(new double[] {1, 2, 3});
+        Tensor bn = batchNormalization(x, Tensor.scalar(2, DType.FLOAT64), Tensor.scalar(4, DType.FLOAT64), Tensor.scalar(1, DType.FLOAT64),
+                Tensor.scalar(3, DType.FLOAT64), 0);
+        assertArrayEquals(new double[] {-0.5, 1, 2.5}, bn.toDoubleArray(), 1e-12);
+        assertEquals(7, l2Loss(x).item(), 1e-12);
+        assertArrayEquals(new double[] {1.5, 2, 2.5}, clipByValue(x, 1.5, 2.5).toDoubleArray());
+        List<Tensor> clipped = clipByGlobalNorm(List.of(Tensor.of(new double[] {3}), Tensor.of(new double[] {4})), 1);
+        assertEquals(0.6, clipped.get(0).item(), 1e-12);
+        assertEquals(0.8, clipped.get(1).item(), 1e-12);
+        assertEquals(5, globalNorm(List.of(Tensor.of(new double[] {3}), Tensor.of(new double[] {4}))).item(), 1e-12);
+    }
+
+    @Test
+    void floatAndDoubleConvolutionsAgree() {
+        Tensor x = rand(2, 6, 6, 3), f = rand(3, 3, 3, 4);
+        double[] d = conv2d(x, f, 1, Padding.SAME).toDoubleArray();
+        float[] s = conv2d(x.cast(DType.FLOAT32), f.cast(DType.FLOAT32), 1, Padding.SAME).toFloatArray();
+        for (int i = 0; i < d.length; i++) {
+            assertEquals(d[i], s[i], 1e-5);
+        }
+    }
+}
