@@ -1,6 +1,6 @@
 package dev.scratchnet.cli;
 
-import dev.scratchnet.examples.Chapter14;
+import dev.scratchnet.examples.Trainer;
 import dev.scratchnet.io.AtomicFiles;
 import dev.scratchnet.op.Tensor;
 import org.knowm.xchart.BitmapEncoder;
@@ -25,10 +25,10 @@ final class Charts {
     private Charts() {
     }
 
-    static void lossAndAccuracy(List<Chapter14.Epoch> epochs, Path lossFile, Path accuracyFile) throws IOException {
+    static void lossAndAccuracy(List<Trainer.Epoch> epochs, Path lossFile, Path accuracyFile) throws IOException {
         List<Integer> x = new ArrayList<>();
         List<Double> trainLoss = new ArrayList<>(), testLoss = new ArrayList<>(), trainAcc = new ArrayList<>(), testAcc = new ArrayList<>();
-        for (Chapter14.Epoch e : epochs) {
+        for (Trainer.Epoch e : epochs) {
             x.add(e.number());
             trainLoss.add(e.trainLoss());
             testLoss.add(e.testLoss());

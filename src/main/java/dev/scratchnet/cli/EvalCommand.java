@@ -1,7 +1,7 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.data.IdxDataset;
-import dev.scratchnet.examples.Chapter14;
+import dev.scratchnet.layers.Layer;
 import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.op.Tensor;
 import picocli.CommandLine.Command;
@@ -31,14 +31,16 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         dataOptions.applyThreads(spec);
-        Chapter14 network = TrainingState.model(Checkpoint.load(model), model, null, null);
+        Checkpoint checkpoint = Checkpoint.load(model);
+        Layer network = TrainingState.model(checkpoint, model);
         IdxDataset dataset = dataOptions.load();
         Tensor x = TrainCommand.flatten(dataset.xTest());
         Tensor y = dataset.yTest().cast(INT64);
-        int classes = network.variables().get(3).shape().dim(0);
-        if (x.dim(1) != network.variables().get(0).shape().dim(0) || dev.scratchnet.op.Ops.max(y).longValue() >= classes) {
-            throw new IllegalArgumentException("the model " + model + " takes " + network.variables().get(0).shape().dim(0) + " inputs and "
-                    + classes + " classes, which does not fit the data set (" + x.dim(1) + " inputs)");
+        int inputs = Integer.parseInt(checkpoint.metadata().getOrDefault("inputs", Integer.toString(network.variables().get(0).shape().dim(0))));
+        int classes = network.variables().get(network.variables().size() - 1).shape().dim(0);
+        if (x.dim(1) != inputs || dev.scratchnet.op.Ops.max(y).longValue() >= classes) {
+            throw new IllegalArgumentException("the model " + model + " takes " + inputs + " inputs and " + classes
+                    + " classes, which does not fit the data set (" + x.dim(1) + " inputs)");
         }
         Evaluation e = Evaluation.of(network, x, y, classes);
         PrintWriter out = spec.commandLine().getOut();

@@ -1,13 +1,15 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.examples.Chapter14;
+import dev.scratchnet.examples.Trainer;
+import dev.scratchnet.layers.Layer;
 import dev.scratchnet.op.Ops;
 import dev.scratchnet.op.Tensor;
 
 /** A model's predictions on a labelled set: loss, accuracy, the confusion matrix and per-class precision and recall. */
 record Evaluation(double loss, double accuracy, long[][] confusion, long[] predictions) {
-    static Evaluation of(Chapter14 model, Tensor x, Tensor y, int classes) {
-        Tensor logits = model.forwardPass(x);
+    static Evaluation of(Layer model, Tensor x, Tensor y, int classes) {
+        Tensor logits = Trainer.predict(model, x);
         long[] predicted = Ops.argmax(logits, 1).toLongArray();
         long[] actual = y.toLongArray();
         long[][] confusion = new long[classes][classes];

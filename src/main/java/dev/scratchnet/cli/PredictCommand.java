@@ -1,7 +1,7 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.data.DigitImages;
-import dev.scratchnet.examples.Chapter14;
+import dev.scratchnet.layers.Layer;
 import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.op.Ops;
 import dev.scratchnet.op.Tensor;
@@ -34,15 +34,16 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Chapter14 network = TrainingState.model(Checkpoint.load(model), model, null, null);
-        if (network.variables().get(0).shape().dim(0) != 784) {
-            throw new IllegalArgumentException("the model " + model + " takes " + network.variables().get(0).shape().dim(0)
-                    + " inputs; predict needs a model of 28x28 images (784 inputs)");
+        Checkpoint checkpoint = Checkpoint.load(model);
+        Layer network = TrainingState.model(checkpoint, model);
+        String inputs = checkpoint.metadata().getOrDefault("inputs", Integer.toString(network.variables().get(0).shape().dim(0)));
+        if (!inputs.equals("784")) {
+            throw new IllegalArgumentException("the model " + model + " takes " + inputs + " inputs; predict needs a model of 28x28 images (784 inputs)");
         }
         PrintWriter out = spec.commandLine().getOut();
         for (Path image : images) {
             Tensor x = DigitImages.read(image).reshape(1, 784);
-            double[] p = Ops.softmax(network.forwardPass(x)).toDoubleArray();
+            double[] p = Ops.softmax(network.apply(x, false)).toDoubleArray();
             int best = 0;
             StringBuilder probabilities = new StringBuilder();
             for (int c = 0; c < p.length; c++) {

@@ -1,6 +1,6 @@
 package dev.scratchnet.cli;
 
-import dev.scratchnet.examples.Chapter14;
+import dev.scratchnet.examples.Trainer;
 import dev.scratchnet.io.AtomicFiles;
 import dev.scratchnet.op.Tensor;
 
@@ -17,7 +17,7 @@ import java.util.Locale;
  */
 final class RunFolder {
     private final Path dir;
-    private final List<Chapter14.Epoch> epochs = new ArrayList<>();
+    private final List<Trainer.Epoch> epochs = new ArrayList<>();
 
     RunFolder(Path dir, String configJson) throws IOException {
         this.dir = dir;
@@ -29,40 +29,41 @@ final class RunFolder {
         return dir;
     }
 
-    List<Chapter14.Epoch> epochs() {
+    List<Trainer.Epoch> epochs() {
         return epochs;
     }
 
-    void add(Chapter14.Epoch epoch) throws IOException {
+    void add(Trainer.Epoch epoch) throws IOException {
         epochs.add(epoch);
         AtomicFiles.writeString(dir.resolve("metrics.csv"), csv());
     }
 
     private String csv() {
         StringBuilder sb = new StringBuilder("epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n");
-        for (Chapter14.Epoch e : epochs) {
+        for (Trainer.Epoch e : epochs) {
             sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.3f%n", e.number(), e.trainLoss(), e.trainAccuracy(), e.testLoss(),
                     e.testAccuracy(), e.seconds()));
         }
         return sb.toString();
     }
 
-    /** The plots and the report, from the trained model's results on the test set. */
+    /** The plots and the report, from the trained model's results on the test set; {@code w1} is its first variable. */
     void finish(Tensor w1, int side, Evaluation test, Tensor xTest, long[] yTest) throws IOException {
         if (!epochs.isEmpty()) {
             Charts.lossAndAccuracy(epochs, dir.resolve("loss.png"), dir.resolve("accuracy.png"));
         }
         Charts.confusion(test.confusion(), dir.resolve("confusion.png"));
-        boolean square = side * side == w1.dim(0);
-        if (square) {
-            Charts.weights(w1, side, dir.resolve("weights.png"));
+        if (side * side == xTest.dim(1)) {
+            if (w1.rank() == 2 && w1.dim(0) == xTest.dim(1)) {
+                Charts.weights(w1, side, dir.resolve("weights.png"));
+            }
             Charts.misclassified(xTest, yTest, test.predictions(), side, 50, dir.resolve("misclassified.png"));
         }
         StringBuilder html = new StringBuilder("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>scratchnet run</title>\n"
                 + "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 10px;text-align:right}img{margin:6px;border:1px solid #ddd}</style>"
                 + "</head><body>\n<h1>scratchnet run</h1>\n<h2>Metrics</h2>\n<table><tr><th>epoch</th><th>train loss</th><th>train accuracy</th>"
                 + "<th>test loss</th><th>test accuracy</th><th>seconds</th></tr>\n");
-        for (Chapter14.Epoch e : epochs) {
+        for (Trainer.Epoch e : epochs) {
             html.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.2f</td></tr>%n",
                     e.number(), e.trainLoss(), e.trainAccuracy(), e.testLoss(), e.testAccuracy(), e.seconds()));
         }

@@ -2,17 +2,21 @@ package dev.scratchnet.cli;
 
 import com.google.gson.GsonBuilder;
 import dev.scratchnet.data.IdxDataset;
-import dev.scratchnet.examples.Chapter14;
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.examples.Models;
+import dev.scratchnet.examples.Trainer;
+import dev.scratchnet.layers.Layer;
 import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.kernel.Kernels;
-import dev.scratchnet.op.Generator;
 import dev.scratchnet.op.NumericsCheck;
 import dev.scratchnet.op.Profiler;
 import dev.scratchnet.op.Tensor;
+import dev.scratchnet.optim.Adagrad;
 import dev.scratchnet.optim.Adam;
+import dev.scratchnet.optim.AdamW;
+import dev.scratchnet.optim.RMSprop;
 import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.optim.SGD;
-import dev.scratchnet.tensor.Shape;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -41,7 +45,7 @@ import static dev.scratchnet.tensor.DType.INT64;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train the chapter's network (784-128-10, ReLU, Adam) and print the test accuracy after every epoch.")
 final class TrainCommand implements Callable<Integer> {
-    enum OptimizerName { adam, sgd }
+    enum OptimizerName { adam, adamw, sgd, rmsprop, adagrad }
 
     @Spec
     private CommandSpec spec;
@@ -61,8 +65,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--learning-rate", defaultValue = "0.001", description = "The optimizer's learning rate (default: ${DEFAULT-VALUE}).")
     private double learningRate;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd, rmsprop or adagrad (default: ${DEFAULT-VALUE}).")
     private OptimizerName optimizer;
+
+    @Option(names = "--model", defaultValue = "chapter", description = "chapter (the chapter's 784-H-10 network), mlp (with dropout) or cnn "
+            + "(two conv+pool blocks and a dense layer) (default: ${DEFAULT-VALUE}).")
+    private Models.Kind model;
+
+    @Option(names = "--dropout", defaultValue = "0", description = "Dropout rate of the mlp and cnn models (default: ${DEFAULT-VALUE}).")
+    private double dropout;
+
+    @Option(names = "--shuffle", description = "Shuffle the training set anew every epoch (seeded by --seed); the chapter does not.")
+    private boolean shuffle;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the initial weights; the same seed and settings give the same numbers (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -105,28 +119,40 @@ final class TrainCommand implements Callable<Integer> {
         int classes = (int) Math.max(max(yTrain).longValue(), max(yTest).longValue()) + 1;
         int inputs = xTrain.dim(1);
 
-        Optimizer opt = optimizer == OptimizerName.adam ? new Adam(learningRate) : new SGD(learningRate);
-        Chapter14 model;
+        Optimizer opt = switch (optimizer) {
+            case adam -> new Adam(learningRate);
+            case adamw -> new AdamW(learningRate, 0.004);
+            case sgd -> new SGD(learningRate);
+            case rmsprop -> new RMSprop(learningRate);
+            case adagrad -> new Adagrad(learningRate);
+        };
+        TrainingState.Shape shape = new TrainingState.Shape(model, inputs, hidden, classes, dropout);
+        Layer network;
         int done = 0;
-        Shape w1 = Shape.of(inputs, hidden), w2 = Shape.of(hidden, classes);
+        try {
+            network = shape.build(seed);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (resume != null) {
             Checkpoint checkpoint = Checkpoint.load(resume);
-            model = TrainingState.model(checkpoint, resume, w1, w2);
-            done = TrainingState.restoreOptimizer(checkpoint, resume, model, opt);
+            TrainingState.loadWeights(checkpoint, resume, network);
+            done = TrainingState.restoreOptimizer(checkpoint, resume, network, opt);
         } else if (init != null) {
-            model = TrainingState.model(Checkpoint.load(init), init, w1, w2);
-        } else {
-            model = new Chapter14(inputs, hidden, classes, Generator.fromSeed(seed));
+            TrainingState.loadWeights(Checkpoint.load(init), init, network);
         }
 
         String config = config();
         RunFolder run = new RunFolder(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), config);
-        Listener listener = new Listener(model, opt, run, config, console);
+        Listener listener = new Listener(network, shape, opt, run, config, console);
         Profiler.enable(profile);
         NumericsCheck.enable(checkNumerics);
         long trainingStart = System.nanoTime();
         try {
-            model.train(xTrain, yTrain, xTest, yTest, opt, done + 1, epochs, batchSize, listener);
+            Dataset batches = shuffle ? Dataset.fromTensorSlices(xTrain, yTrain).shuffle(xTrain.dim(0), seed).batch(batchSize)
+                    : Dataset.fromTensorSlices(xTrain, yTrain).batch(batchSize);
+            int steps = (xTrain.dim(0) + batchSize - 1) / batchSize;
+            Trainer.fit(network, batches, steps, xTest, yTest, opt, done + 1, epochs, listener);
         } catch (ArithmeticException e) {
             throw new IllegalStateException("stopped in epoch " + listener.epoch + " after step " + listener.step + ": " + e.getMessage(), e);
         } finally {
@@ -141,11 +167,11 @@ final class TrainCommand implements Callable<Integer> {
             console.flush();
         }
         if (save != null && done >= epochs) {
-            TrainingState.save(save, model, opt, done, config);
+            TrainingState.save(save, network, shape, opt, done, config);
         }
-        Evaluation test = Evaluation.of(model, xTest, yTest, classes);
+        Evaluation test = Evaluation.of(network, xTest, yTest, classes);
         int side = (int) Math.round(Math.sqrt(inputs));
-        run.finish(model.variables().get(0).value(), side, test, xTest, yTest.toLongArray());
+        run.finish(network.variables().get(0).value(), side, test, xTest, yTest.toLongArray());
         if (!quiet) {
             console.println("Run folder: " + run.dir() + (save != null ? ", model: " + save : ""));
         }
@@ -153,8 +179,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Shows training as it goes (a progress bar on a terminal, the epoch lines) and keeps the run folder and checkpoint current. */
-    private final class Listener implements Chapter14.Listener {
-        private final Chapter14 model;
+    private final class Listener implements Trainer.Listener {
+        private final Layer model;
+        private final TrainingState.Shape shape;
         private final Optimizer optimizer;
         private final RunFolder run;
         private final String config;
@@ -164,8 +191,9 @@ final class TrainCommand implements Callable<Integer> {
         int epoch;
         int step;
 
-        Listener(Chapter14 model, Optimizer optimizer, RunFolder run, String config, PrintWriter console) {
+        Listener(Layer model, TrainingState.Shape shape, Optimizer optimizer, RunFolder run, String config, PrintWriter console) {
             this.model = model;
+            this.shape = shape;
             this.optimizer = optimizer;
             this.run = run;
             this.config = config;
@@ -193,7 +221,7 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         @Override
-        public void epoch(Chapter14.Epoch e) {
+        public void epoch(Trainer.Epoch e) {
             if (progress != null) {
                 progress.close();
                 progress = null;
@@ -203,7 +231,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 run.add(e);
                 if (save != null && (saveEveryEpoch || e.number() == epochs)) {
-                    TrainingState.save(save, model, optimizer, e.number(), config);
+                    TrainingState.save(save, model, shape, optimizer, e.number(), config);
                 }
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
@@ -220,6 +248,9 @@ final class TrainCommand implements Callable<Integer> {
         c.put("hidden", hidden);
         c.put("learning_rate", learningRate);
         c.put("optimizer", optimizer.name());
+        c.put("model", model.name());
+        c.put("dropout", dropout);
+        c.put("shuffle", shuffle);
         c.put("seed", seed);
         c.put("init", init != null ? init.toString() : null);
         c.put("resume", resume != null ? resume.toString() : null);
@@ -241,6 +272,8 @@ final class TrainCommand implements Callable<Integer> {
         require(learningRate > 0 && Double.isFinite(learningRate), "--learning-rate must be a positive number, got " + learningRate);
         require(!saveEveryEpoch || save != null, "--save-every-epoch needs --save FILE");
         require(init == null || resume == null, "--init and --resume cannot be used together");
+        require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
+        require(dropout == 0 || model != Models.Kind.chapter, "--dropout needs --model mlp or cnn; the chapter's network has no dropout");
     }
 
     private void require(boolean ok, String message) {

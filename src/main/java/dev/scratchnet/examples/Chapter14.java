@@ -1,7 +1,8 @@
 package dev.scratchnet.examples;
 
-import dev.scratchnet.autodiff.GradientTape;
+import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.IdxDataset;
+import dev.scratchnet.layers.Layer;
 import dev.scratchnet.data.Mnist;
 import dev.scratchnet.op.Generator;
 import dev.scratchnet.op.Tensor;
@@ -28,7 +29,7 @@ import static dev.scratchnet.tensor.DType.INT64;
  * trained on MNIST with sparse softmax cross-entropy, a gradient tape and Adam, printing the test accuracy
  * after every epoch.
  */
-public final class Chapter14 {
+public final class Chapter14 implements Layer {
     // Step 2: Model Initialization
     private final Variable W1, b1, W2, b2;
 
@@ -51,6 +52,7 @@ public final class Chapter14 {
         b2 = new Variable(bias2, "b2");
     }
 
+    @Override
     public List<Variable> variables() {
         return List.of(W1, b1, W2, b2);
     }
@@ -71,58 +73,17 @@ public final class Chapter14 {
         return mean(cast(equal(preds, labels), FLOAT32));
     }
 
-    /** What one epoch gave: the chapter's line, and what the tools around it show. */
-    public record Epoch(int number, double testAccuracy, double testLoss, double trainLoss, double trainAccuracy, double seconds) {
-        @Override
-        public String toString() {
-            return String.format("Epoch %d, Test Accuracy: %.4f", number, testAccuracy);
-        }
-    }
-
-    /** Hears about training as it goes: after every step (for progress bars) and after every epoch. */
-    @FunctionalInterface
-    public interface Listener {
-        default void step(int epoch, int step, int steps, double loss, double accuracy) {
-        }
-
-        void epoch(Epoch result);
-    }
-
-    // Step 5: Training Loop
+    // Step 5: Training Loop (the loop itself is Trainer.fit: a gradient-tape step per batch, the test accuracy after each epoch)
     public void train(Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTest,
-                      Optimizer optimizer, int epochs, int batchSize, Listener listener) {
-        train(xTrain, yTrain, xTest, yTest, optimizer, 1, epochs, batchSize, listener);
-    }
-
-    /** Epochs {@code first} to {@code last} (counting from 1), so that a run can resume where it stopped. */
-    public void train(Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTest,
-                      Optimizer optimizer, int first, int last, int batchSize, Listener listener) {
-        List<Variable> params = variables();
+                      Optimizer optimizer, int epochs, int batchSize, Trainer.Listener listener) {
         int steps = (xTrain.dim(0) + batchSize - 1) / batchSize;
-        for (int epoch = first; epoch <= last; epoch++) {
-            long start = System.nanoTime();
-            double lossSum = 0, accuracySum = 0;
-            int step = 0;
-            for (int i = 0; i < xTrain.dim(0); i += batchSize) {
-                Tensor xBatch = xTrain.slice(i, i + batchSize);
-                Tensor yBatch = yTrain.slice(i, i + batchSize);
-                try (GradientTape tape = new GradientTape()) {
-                    Tensor logits = forwardPass(xBatch);
-                    Tensor loss = computeLoss(logits, yBatch);
-                    List<Tensor> gradients = tape.gradient(loss, params);
-                    optimizer.applyGradients(gradients, params);
-                    lossSum += loss.item();
-                    accuracySum += computeAccuracy(logits, yBatch).item();
-                    listener.step(epoch, ++step, steps, lossSum / step, accuracySum / step);
-                }
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            // Epoch-end evaluation
-            Tensor testLogits = forwardPass(xTest);
-            Tensor testAcc = computeAccuracy(testLogits, yTest);
-            double testLoss = xTest.dim(0) == 0 ? Double.NaN : computeLoss(testLogits, yTest).item();
-            listener.epoch(new Epoch(epoch, testAcc.item(), testLoss, lossSum / step, accuracySum / step, seconds));
-        }
+        Dataset batches = Dataset.fromTensorSlices(xTrain, yTrain).batch(batchSize);    // x_train[i:i+batch_size], views
+        Trainer.fit(this, batches, steps, xTest, yTest, optimizer, 1, epochs, listener);
+    }
+
+    @Override
+    public Tensor apply(Tensor x, boolean training) {
+        return forwardPass(x);
     }
 
     /** The chapter's program as it stands: MNIST, 128 hidden units, Adam(0.001), 5 epochs of batch 64. */

@@ -109,11 +109,53 @@ public final class Nn {
         return reshape(product, n, oh, ow, f.dim(3));
     }
 
-    /** The maximum of each {@code size x size} window, moved {@code stride} at a time (padding never wins). */
+    /**
+     * The maximum of each {@code size x size} window, moved {@code stride} at a time, like {@code tf.nn.max_pool2d}:
+     * padding never wins, and the gradient goes to the first maximum of each window, as in TensorFlow.
+     */
     public static Tensor maxPool2d(Operand images, int size, int stride, Padding padding) {
         Tensor x = read(images);
-        Tensor patches = extractPatches(x, size, size, stride, stride, padding, Double.NEGATIVE_INFINITY);
-        return max(reshape(patches, patches.dim(0), patches.dim(1), patches.dim(2), size * size, x.dim(3)), 3);
+        Windows g = Windows.of("maxPool2d", x.shape(), size, size, stride, stride, padding);
+        int n = x.dim(0), c = g.c, window = size * size, exampleSize = g.h * g.w * c, outSize = g.oh * g.ow * c;
+        int[] map = g.map();
+        double[] in = x.toDoubleArray();
+        double[] out = new double[n * outSize];
+        int[] argmax = new int[n * outSize];
+        for (int e = 0; e < n; e++) {
+            for (int pos = 0; pos < g.oh * g.ow; pos++) {
+                for (int ch = 0; ch < c; ch++) {
+                    double best = Double.NEGATIVE_INFINITY;
+                    int where = -1;
+                    for (int k = 0; k < window; k++) {
+                        int src = map[(pos * window + k) * c + ch];
+                        if (src >= 0 && (where < 0 || in[e * exampleSize + src] > best)) {
+                            best = in[e * exampleSize + src];
+                            where = e * exampleSize + src;
+                        }
+                    }
+                    out[e * outSize + pos * c + ch] = best;
+                    argmax[e * outSize + pos * c + ch] = where;
+                }
+            }
+        }
+        Tensor y = Tensor.wrap(Shape.of(n, g.oh, g.ow, c), dev.scratchnet.tensor.Storage.convert(out, 0, out.length, x.dtype()));
+        return record("maxPool2d", y, (dy, xs, o, needed) -> new Tensor[] {routeBack(dy, argmax, xs[0].shape())}, x);
+    }
+
+    /** maxPool2d's gradient: each output's gradient added to the input cell it came from. */
+    private static Tensor routeBack(Tensor dy, int[] from, Shape inputShape) {
+        double[] g = dy.toDoubleArray();
+        double[] dx = new double[inputShape.size()];
+        for (int i = 0; i < from.length; i++) {
+            if (from[i] >= 0) {
+                dx[from[i]] += g[i];
+            }
+        }
+        Tensor y = Tensor.wrap(inputShape, dev.scratchnet.tensor.Storage.convert(dx, 0, dx.length, dy.dtype()));
+        Tensor indices = Tensor.of(from);
+        return record("maxPool2dGrad", y, (ddx, xs, o, needed) -> new Tensor[] {
+            reshape(gather(reshape(ddx, -1), indices, 0), xs[0].shape().dims())
+        }, dy);
     }
 
     /** The mean of each {@code size x size} window; with SAME padding, of the cells inside the image, as TensorFlow does. */

@@ -59,7 +59,7 @@ class TrainCommandTest {
     @Test
     void usageErrorsExitWithTwoAndOneLine() {
         for (String[] args : new String[][] {{"train", "--batch-size", "0"}, {"train", "--epochs", "-1"}, {"train", "--hidden", "0"},
-                {"train", "--learning-rate", "-0.1"}, {"train", "--optimizer", "rmsprop"}, {"train", "--nope"}}) {
+                {"train", "--learning-rate", "-0.1"}, {"train", "--optimizer", "lion"}, {"train", "--dropout", "0.5"}, {"train", "--model", "rnn"}, {"train", "--nope"}}) {
             Run r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());

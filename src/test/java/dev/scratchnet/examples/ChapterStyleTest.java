@@ -89,7 +89,7 @@ class ChapterStyleTest {
     void theExampleClassTrainsToo() {
         Tensor[] train = blobs(1000, 5), test = blobs(300, 6);
         Chapter14 model = new Chapter14(20, 16, 10, Generator.fromSeed(1));
-        List<Chapter14.Epoch> epochs = new ArrayList<>();
+        List<Trainer.Epoch> epochs = new ArrayList<>();
         model.train(train[0], train[1], test[0], test[1], new Adam(0.01), 2, 32, epochs::add);
         assertEquals(2, epochs.size());
         assertTrue(epochs.get(1).testAccuracy() >= 0.95, epochs.toString());

@@ -30,7 +30,7 @@ class MnistEndToEndTest {
         Tensor yTest = mnist.yTest().cast(INT64);
 
         Chapter14 model = new Chapter14(784, 128, 10, Generator.fromSeed(42));
-        List<Chapter14.Epoch> epochs = new ArrayList<>();
+        List<Trainer.Epoch> epochs = new ArrayList<>();
         model.train(xTrain, yTrain, xTest, yTest, new Adam(0.001), 5, 64, e -> {
             System.out.println(e + "  (loss " + e.trainLoss() + ", " + e.seconds() + " s)");
             epochs.add(e);

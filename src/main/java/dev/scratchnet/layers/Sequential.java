@@ -1,0 +1,61 @@
+package dev.scratchnet.layers;
+
+import dev.scratchnet.op.Generator;
+import dev.scratchnet.op.Nn;
+import dev.scratchnet.op.Tensor;
+import dev.scratchnet.op.Variable;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Layers applied one after another, and the small parameterless ones (pooling, flattening, dropout, reshaping). */
+public final class Sequential implements Layer {
+    private final List<Layer> layers;
+
+    public Sequential(Layer... layers) {
+        this.layers = List.of(layers);
+    }
+
+    @Override
+    public Tensor apply(Tensor x, boolean training) {
+        Tensor y = x;
+        for (Layer layer : layers) {
+            y = layer.apply(y, training);
+        }
+        return y;
+    }
+
+    @Override
+    public List<Variable> variables() {
+        List<Variable> all = new ArrayList<>();
+        for (Layer layer : layers) {
+            all.addAll(layer.variables());
+        }
+        return all;
+    }
+
+    /** Max pooling over {@code size x size} windows, {@code size} apart. */
+    public static Layer maxPool(int size) {
+        return (x, training) -> Nn.maxPool2d(x, size, size, Nn.Padding.VALID);
+    }
+
+    /** [n, ...] to [n, rest]. */
+    public static Layer flatten() {
+        return (x, training) -> Nn.flatten(x);
+    }
+
+    /** Each row reshaped to {@code dims} (the batch dimension kept). */
+    public static Layer reshape(int... dims) {
+        return (x, training) -> {
+            int[] all = new int[dims.length + 1];
+            all[0] = x.dim(0);
+            System.arraycopy(dims, 0, all, 1, dims.length);
+            return x.reshape(all);
+        };
+    }
+
+    /** Dropout with {@code rate} during training, drawing from {@code random}. */
+    public static Layer dropout(double rate, Generator random) {
+        return (x, training) -> Nn.dropout(x, rate, random, training);
+    }
+}
