@@ -6,6 +6,7 @@ import dev.scratchnet.kernel.Kernels;
 import dev.scratchnet.kernel.Parallel;
 import dev.scratchnet.kernel.Peak;
 import dev.scratchnet.op.Generator;
+import dev.scratchnet.op.Nn;
 import dev.scratchnet.op.Ops;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.optim.Adam;
@@ -60,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
         matmul(out, "weight grad [784,64]ᵀ·[64,128]", 784, 64, 128, true, false, peak);
         matmul(out, "hidden 1024 [512,784]·[784,1024]", 512, 784, 1024, false, false, peak);
         out.println();
+        out.println("conv2d (NHWC, 3x3, SAME; windows as rows, then one product)     ms    GFLOP/s  of peak");
+        conv(out, 28, 1, 32, peak);
+        conv(out, 14, 32, 64, peak);
+        out.println();
 
         IdxDataset mnist = dataOptions.load();
         Tensor xTrain = mnist.xTrain().div(255.0).reshape(mnist.xTrain().dim(0), -1).cast(FLOAT32);
@@ -79,22 +84,40 @@ final class BenchCommand implements Callable<Integer> {
         Tensor a = random.normal(transA ? new int[] {k, m} : new int[] {m, k}, 0, 1);
         Tensor b = random.normal(transB ? new int[] {n, k} : new int[] {k, n}, 0, 1);
         double flops = 2.0 * m * n * k;
+        double seconds = time(() -> Ops.matmul(a, b, transA, transB), flops);
+        String layout = transA ? "Aᵀ·B" : transB ? "A·Bᵀ" : "A·B";
+        out.printf("%-40s %-6s %8.3f %9.1f %7.0f%%%n", name, layout, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak);
+        out.flush();
+    }
+
+    /** The forward convolution of a batch of 64 [side, side, in] images with [3, 3, in, filters] filters. */
+    private void conv(PrintWriter out, int side, int in, int filters, double peak) {
+        Generator random = Generator.fromSeed(2);
+        Tensor x = random.normal(new int[] {64, side, side, in}, 0, 1);
+        Tensor f = random.normal(new int[] {3, 3, in, filters}, 0, 0.1);
+        double flops = 2.0 * 64 * side * side * 9 * in * filters;
+        double seconds = time(() -> Nn.conv2d(x, f, 1, Nn.Padding.SAME), flops);
+        String name = String.format("[64,%d,%d,%d] * [3,3,%d,%d]", side, side, in, in, filters);
+        out.printf("%-64s %8.3f %9.1f %7.0f%%%n", name, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak);
+        out.flush();
+    }
+
+    /** The best time of one call of {@code work} after warming up, for work of {@code flops} operations. */
+    private double time(Runnable work, double flops) {
         long warmUntil = System.nanoTime() + (quick ? 300_000_000L : 1_000_000_000L);
         while (System.nanoTime() < warmUntil) {
-            Ops.matmul(a, b, transA, transB);
+            work.run();
         }
         int reps = (int) Math.max(5, (quick ? 2e9 : 1e10) / flops);
         double seconds = Double.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
             long start = System.nanoTime();
             for (int i = 0; i < reps / 5 + 1; i++) {
-                Ops.matmul(a, b, transA, transB);
+                work.run();
             }
             seconds = Math.min(seconds, (System.nanoTime() - start) / 1e9 / (reps / 5 + 1));
         }
-        String layout = transA ? "Aᵀ·B" : transB ? "A·Bᵀ" : "A·B";
-        out.printf("%-40s %-6s %8.3f %9.1f %7.0f%%%n", name, layout, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak);
-        out.flush();
+        return seconds;
     }
 
     private void train(PrintWriter out, Config c, Tensor xTrain, Tensor yTrain, double peak) {
