@@ -2,8 +2,8 @@ package dev.scratchnet.examples;
 
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.IdxDataset;
-import dev.scratchnet.layers.Layer;
 import dev.scratchnet.data.Mnist;
+import dev.scratchnet.layers.Layer;
 import dev.scratchnet.op.Generator;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.op.Variable;
@@ -34,22 +34,10 @@ public final class Chapter14 implements Layer {
     private final Variable W1, b1, W2, b2;
 
     public Chapter14(int inputSize, int hiddenSize, int outputSize, Generator random) {
-        this(random.normal(new int[] {inputSize, hiddenSize}, 0, 0.1), zeros(FLOAT32, hiddenSize),
-                random.normal(new int[] {hiddenSize, outputSize}, 0, 0.1), zeros(FLOAT32, outputSize));
-    }
-
-    /** The network with given weights (from a checkpoint, say); the shapes must chain: [in, h], [h], [h, out], [out]. */
-    public Chapter14(Tensor w1, Tensor bias1, Tensor w2, Tensor bias2) {
-        int h = w1.rank() == 2 ? w1.dim(1) : -1;
-        if (w1.rank() != 2 || w2.rank() != 2 || !bias1.shape().equals(dev.scratchnet.tensor.Shape.of(h)) || w2.dim(0) != h
-                || !bias2.shape().equals(dev.scratchnet.tensor.Shape.of(w2.dim(1)))) {
-            throw new IllegalArgumentException("Chapter14: weights of shapes W1 " + w1.shape() + ", b1 " + bias1.shape() + ", W2 " + w2.shape()
-                    + ", b2 " + bias2.shape() + " do not form a 2-layer network");
-        }
-        W1 = new Variable(w1, "W1");
-        b1 = new Variable(bias1, "b1");
-        W2 = new Variable(w2, "W2");
-        b2 = new Variable(bias2, "b2");
+        W1 = new Variable(random.normal(new int[] {inputSize, hiddenSize}, 0, 0.1), "W1");
+        b1 = new Variable(zeros(FLOAT32, hiddenSize), "b1");
+        W2 = new Variable(random.normal(new int[] {hiddenSize, outputSize}, 0, 0.1), "W2");
+        b2 = new Variable(zeros(FLOAT32, outputSize), "b2");
     }
 
     @Override
