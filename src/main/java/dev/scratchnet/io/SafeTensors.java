@@ -91,13 +91,18 @@ public final class SafeTensors {
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
             channel.read(headerBytes, 8);
             JsonObject header;
+            String json = new String(headerBytes.array(), StandardCharsets.UTF_8);
             try {
-                JsonElement parsed = JsonParser.parseString(new String(headerBytes.array(), StandardCharsets.UTF_8));
+                requireUniqueNames(file, json);
+                JsonElement parsed = JsonParser.parseString(json);
                 if (!parsed.isJsonObject()) {
                     throw new FileFormatException(file, 8, "header is not a JSON object");
                 }
                 header = parsed.getAsJsonObject();
-            } catch (JsonParseException | StackOverflowError e) {
+            } catch (JsonParseException | IOException | IllegalStateException | StackOverflowError e) {
+                if (e instanceof FileFormatException f) {
+                    throw f;
+                }
                 throw new FileFormatException(file, 8, "header is not valid JSON (" + e.getClass().getSimpleName() + ")");
             }
             long dataStart = 8 + headerLength, dataSize = size - dataStart;
@@ -111,6 +116,21 @@ public final class SafeTensors {
                 tensors.put(e.getKey(), readTensor(file, channel, e.getKey(), e.getValue(), dataStart, dataSize));
             }
             return new Checkpoint(tensors, metadata);
+        }
+    }
+
+    /** Refuses a header that names a tensor twice (a JSON parser would silently keep the last). */
+    private static void requireUniqueNames(Path file, String json) throws IOException {
+        try (com.google.gson.stream.JsonReader reader = new com.google.gson.stream.JsonReader(new java.io.StringReader(json))) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            reader.beginObject();
+            while (reader.hasNext()) {
+                String name = reader.nextName();
+                if (!names.add(name)) {
+                    throw new FileFormatException(file, 8, "header names '" + name + "' twice");
+                }
+                reader.skipValue();
+            }
         }
     }
 

@@ -144,10 +144,27 @@ class CheckpointTest {
         e = assertThrows(FileFormatException.class, () -> Checkpoint.load(huge));
         assertTrue(e.getMessage().contains("header length"), e.getMessage());
 
+        String json = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+        Path duplicate = Files.write(dir.resolve("d.safetensors"), withHeader(json, 4));
+        e = assertThrows(FileFormatException.class, () -> Checkpoint.load(duplicate));
+        assertTrue(e.getMessage().contains("names 'w' twice"), e.getMessage());
+        String badType = json.replace("\"F32\"", "\"F33\"").replaceFirst("\"w\"", "\"v\"");
+        Path badDtype = Files.write(dir.resolve("b.safetensors"), withHeader(badType, 4));
+        e = assertThrows(FileFormatException.class, () -> Checkpoint.load(badDtype));
+        assertTrue(e.getMessage().contains("dtype 'F33'"), e.getMessage());
+
         Path notZip = Files.writeString(dir.resolve("x.npz"), "not a zip");
         e = assertThrows(FileFormatException.class, () -> Checkpoint.load(notZip));
         assertTrue(e.getMessage().contains("x.npz"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> sample().save(dir.resolve("model.bin")));
+    }
+
+    private static byte[] withHeader(String json, int dataBytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length()).array());
+        out.write(json.getBytes(StandardCharsets.UTF_8));
+        out.write(new byte[dataBytes]);
+        return out.toByteArray();
     }
 
     @Test
