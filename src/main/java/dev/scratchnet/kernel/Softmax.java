@@ -40,21 +40,14 @@ public final class Softmax {
     }
 
     /**
-     * Sparse softmax cross-entropy: {@code loss[r] = -logSoftmax(x)[r, labels[r]]}, and the gradient of the summed
-     * loss with respect to the logits, {@code softmax(x) - onehot(labels)}, into {@code grad} when it is not null.
-     * Labels must already be checked to lie in {@code [0, cols)}.
+     * Sparse softmax cross-entropy: {@code loss[r] = -logSoftmax(x)[r, labels[r]]}. Labels must already be checked
+     * to lie in {@code [0, cols)}.
      */
-    public static void sparseCrossEntropy(double[] x, long[] labels, double[] loss, double[] grad, int rows, int cols) {
+    public static void sparseCrossEntropy(double[] x, long[] labels, double[] loss, int rows, int cols) {
         double[] logp = new double[rows * cols];
         logSoftmax(x, logp, rows, cols);
         for (int r = 0; r < rows; r++) {
-            int label = (int) labels[r];
-            loss[r] = -logp[r * cols + label];
-            if (grad != null) {
-                for (int c = 0; c < cols; c++) {
-                    grad[r * cols + c] = Math.exp(logp[r * cols + c]) - (c == label ? 1 : 0);
-                }
-            }
+            loss[r] = -logp[r * cols + (int) labels[r]];
         }
     }
 }

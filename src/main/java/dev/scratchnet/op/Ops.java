@@ -388,7 +388,7 @@ public final class Ops {
         }
         int rows = ids.length;
         double[] loss = new double[rows];
-        Softmax.sparseCrossEntropy(Storage.toDoubles(z.data(), z.offset(), z.size()), ids, loss, null, rows, classes);
+        Softmax.sparseCrossEntropy(Storage.toDoubles(z.data(), z.offset(), z.size()), ids, loss, rows, classes);
         Tensor y = Tensor.wrap(rowsShape, Storage.convert(loss, 0, rows, z.dtype()));
         Profiler.op(op, started, 0);
         return record(op, y, (dy, in, out, needed) -> new Tensor[] {
