@@ -94,6 +94,51 @@ public final class Tensor implements Operand {
         return new Tensor(Shape.of(rows.length, cols), flat, 0);
     }
 
+    /**
+     * A tensor of {@code dtype} from a Java array of any depth ({@code double[][]}, {@code int[][][]}, ...; rows must
+     * have equal lengths), its shape read from the nesting: the chapter's {@code tf.convert_to_tensor(x, dtype=...)}.
+     */
+    public static Tensor of(Object array, DType dtype) {
+        if (array == null || !array.getClass().isArray()) {
+            throw new IllegalArgumentException("tensor: expected a Java array, got " + (array == null ? "null" : array.getClass().getSimpleName()));
+        }
+        java.util.List<Integer> dims = new java.util.ArrayList<>();
+        Object probe = array;
+        while (probe.getClass().getComponentType().isArray()) {
+            dims.add(java.lang.reflect.Array.getLength(probe));
+            probe = java.lang.reflect.Array.getLength(probe) == 0 ? null : java.lang.reflect.Array.get(probe, 0);
+            if (probe == null) {
+                throw new IllegalArgumentException("tensor: cannot read a shape from an array with an empty or null row");
+            }
+        }
+        int rowLength = Storage.length(probe);
+        dims.add(rowLength);
+        Shape shape = Shape.of(dims.stream().mapToInt(Integer::intValue).toArray());
+        Object flat = Storage.allocate(Storage.dtypeOf(probe), shape.size());
+        int[] filled = {0};
+        flatten(array, 0, dims, rowLength, flat, filled);
+        return new Tensor(shape, Storage.convert(flat, 0, shape.size(), dtype), 0);
+    }
+
+    private static void flatten(Object array, int depth, java.util.List<Integer> dims, int rowLength, Object flat, int[] filled) {
+        int n = java.lang.reflect.Array.getLength(array);
+        if (n != dims.get(depth)) {
+            throw new IllegalArgumentException("tensor: ragged array, a row at depth " + depth + " has " + n + " entries, not " + dims.get(depth));
+        }
+        if (depth == dims.size() - 1) {
+            System.arraycopy(array, 0, flat, filled[0], rowLength);
+            filled[0] += rowLength;
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            Object row = java.lang.reflect.Array.get(array, i);
+            if (row == null) {
+                throw new IllegalArgumentException("tensor: null row at depth " + (depth + 1));
+            }
+            flatten(row, depth + 1, dims, rowLength, flat, filled);
+        }
+    }
+
     /** A scalar of the given dtype (TensorFlow's {@code tf.constant(value, dtype)}). */
     public static Tensor scalar(double value, DType dtype) {
         return fill(dtype, value);

@@ -54,6 +54,19 @@ class OpsTest {
     }
 
     @Test
+    void javaArraysOfAnyDepthConvertWithAnExplicitDType() {
+        Tensor t = Tensor.of(new double[][][] {{{1.5, 2}, {3, 4}}, {{5, 6}, {7, 8.25}}}, DType.FLOAT32);
+        assertEquals(Shape.of(2, 2, 2), t.shape());
+        assertEquals(DType.FLOAT32, t.dtype());
+        assertValues(t, 1.5, 2, 3, 4, 5, 6, 7, 8.25);
+        Tensor labels = Tensor.of(new byte[] {3, (byte) 200}, DType.INT64);
+        assertArrayEquals(new long[] {3, 200}, labels.toLongArray(), "bytes are read as uint8");
+        assertEquals(Shape.of(2), labels.shape());
+        assertThrows(IllegalArgumentException.class, () -> Tensor.of(new int[][] {{1, 2}, {3}}, DType.INT32));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.of("text", DType.INT32));
+    }
+
+    @Test
     void integerArithmeticStaysExact() {
         Tensor big = Tensor.of(new long[] {(1L << 60) + 1});
         assertEquals((1L << 61) + 2, add(big, big).getLong(0));
