@@ -12,9 +12,11 @@ import dev.scratchnet.op.Variable;
 import dev.scratchnet.tensor.Shape;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Records the ops that run on this thread, from construction until {@link #close()}, and computes gradients by
@@ -249,28 +251,28 @@ public final class GradientTape implements Recorder, AutoCloseable {
 
     /** Walks the recorded nodes backwards from {@code y}, visiting only those on a path from a source. */
     private Map<Tensor, Tensor> backward(Tensor y, Tensor seed, List<? extends Operand> sources) {
-        Map<Tensor, Boolean> fromSource = new IdentityHashMap<>();
+        Set<Tensor> fromSource = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Operand s : sources) {
             if (s instanceof Variable v) {
                 for (Tensor read : variableReads.getOrDefault(v, List.of())) {
-                    fromSource.put(read, true);
+                    fromSource.add(read);
                 }
             } else if (tracked.containsKey(s.value())) {
-                fromSource.put(s.value(), true);
+                fromSource.add(s.value());
             }
         }
         boolean[] live = new boolean[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
             for (Tensor in : nodes.get(i).inputs()) {
-                if (fromSource.containsKey(in)) {
+                if (fromSource.contains(in)) {
                     live[i] = true;
-                    fromSource.put(nodes.get(i).output(), true);
+                    fromSource.add(nodes.get(i).output());
                     break;
                 }
             }
         }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        if (!y.dtype().isFloating() || !fromSource.containsKey(y)) {
+        if (!y.dtype().isFloating() || !fromSource.contains(y)) {
             return grads;
         }
         grads.put(y, seed != null ? seed : Tensor.ones(y.dtype(), y.shape().dims()));
@@ -284,7 +286,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
             Tensor[] inputs = node.inputs();
             boolean[] needed = new boolean[inputs.length];
             for (int k = 0; k < inputs.length; k++) {
-                needed[k] = inputs[k].dtype().isFloating() && fromSource.containsKey(inputs[k]);
+                needed[k] = inputs[k].dtype().isFloating() && fromSource.contains(inputs[k]);
             }
             long started = Profiler.enter();
             Tensor[] inputGrads = node.rule().apply(dy, inputs, node.output(), needed);

@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import static dev.scratchnet.tensor.DType.FLOAT32;
 import static dev.scratchnet.tensor.DType.INT64;
 
 /**
@@ -67,7 +66,7 @@ final class BenchCommand implements Callable<Integer> {
         out.println();
 
         IdxDataset mnist = dataOptions.load();
-        Tensor xTrain = mnist.xTrain().div(255.0).reshape(mnist.xTrain().dim(0), -1).cast(FLOAT32);
+        Tensor xTrain = TrainCommand.flatten(mnist.xTrain());
         Tensor yTrain = mnist.yTrain().cast(INT64);
         List<Config> configs = quick ? List.of(new Config("chapter", 128, 64, 3))
                 : List.of(new Config("chapter", 128, 64, 5), new Config("hidden 512", 512, 64, 2), new Config("hidden 1024", 1024, 64, 1),

@@ -33,7 +33,6 @@ final class DataOptions {
 
     /** The data set from --data, or MNIST from the cache (fetched if needed, with progress on standard error). */
     IdxDataset load() throws IOException {
-        return data != null ? IdxDataset.load(data)
-                : IdxDataset.load(Mnist.fetcher(cache != null ? cache : Fetcher.defaultCacheRoot(), System.err).fetch(Mnist.FILES));
+        return data != null ? IdxDataset.load(data) : Mnist.loadData(cache != null ? cache : Fetcher.defaultCacheRoot());
     }
 }

@@ -36,7 +36,7 @@ final class EvalCommand implements Callable<Integer> {
         IdxDataset dataset = dataOptions.load();
         Tensor x = TrainCommand.flatten(dataset.xTest());
         Tensor y = dataset.yTest().cast(INT64);
-        int inputs = Integer.parseInt(checkpoint.metadata().getOrDefault("inputs", Integer.toString(network.variables().get(0).shape().dim(0))));
+        int inputs = TrainingState.inputs(checkpoint, network);
         int classes = network.variables().get(network.variables().size() - 1).shape().dim(0);
         if (x.dim(1) != inputs || dev.scratchnet.op.Ops.max(y).longValue() >= classes) {
             throw new IllegalArgumentException("the model " + model + " takes " + inputs + " inputs and " + classes

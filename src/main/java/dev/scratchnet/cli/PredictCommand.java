@@ -36,8 +36,8 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Checkpoint checkpoint = Checkpoint.load(model);
         Layer network = TrainingState.model(checkpoint, model);
-        String inputs = checkpoint.metadata().getOrDefault("inputs", Integer.toString(network.variables().get(0).shape().dim(0)));
-        if (!inputs.equals("784")) {
+        int inputs = TrainingState.inputs(checkpoint, network);
+        if (inputs != 784) {
             throw new IllegalArgumentException("the model " + model + " takes " + inputs + " inputs; predict needs a model of 28x28 images (784 inputs)");
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -80,6 +80,12 @@ final class TrainingState {
         return model;
     }
 
+    /** The number of inputs (pixels) the checkpoint's model takes: from its metadata, else from its first variable. */
+    static int inputs(Checkpoint checkpoint, Layer model) {
+        String fromMetadata = checkpoint.metadata().get("inputs");
+        return fromMetadata != null ? Integer.parseInt(fromMetadata) : model.variables().get(0).shape().dim(0);
+    }
+
     /** Copies the checkpoint's tensors into the model's variables, by name; a missing one or a shape mismatch is an error. */
     static void loadWeights(Checkpoint checkpoint, Path file, Layer model) throws FileFormatException {
         for (Variable v : model.variables()) {

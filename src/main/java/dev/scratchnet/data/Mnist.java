@@ -32,7 +32,12 @@ public final class Mnist {
 
     /** Loads MNIST, fetching it into the default cache if needed; progress goes to standard error. */
     public static IdxDataset loadData() throws IOException {
-        return IdxDataset.load(fetcher(Fetcher.defaultCacheRoot(), System.err).fetch(FILES));
+        return loadData(Fetcher.defaultCacheRoot());
+    }
+
+    /** Loads MNIST, fetching it into {@code cacheRoot/mnist} if needed; progress goes to standard error. */
+    public static IdxDataset loadData(Path cacheRoot) throws IOException {
+        return IdxDataset.load(fetcher(cacheRoot, System.err).fetch(FILES));
     }
 
     /** A fetcher for MNIST into {@code cacheRoot/mnist}. */

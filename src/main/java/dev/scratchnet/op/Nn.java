@@ -163,9 +163,13 @@ public final class Nn {
         Tensor x = read(images);
         Tensor patches = extractPatches(x, size, size, stride, stride, padding, 0);
         Tensor sums = sum(reshape(patches, patches.dim(0), patches.dim(1), patches.dim(2), size * size, x.dim(3)), 3);
-        Tensor ones = Tensor.ones(x.dtype(), 1, x.dim(1), x.dim(2), 1);
-        Tensor counts = sum(extractPatches(ones, size, size, stride, stride, padding, 0), new int[] {3}, true);
-        return div(sums, counts);
+        Windows g = Windows.of("avgPool2d", x.shape(), size, size, stride, stride, padding);
+        int[] map = g.map();
+        double[] counts = new double[g.oh * g.ow];
+        for (int i = 0; i < map.length; i += g.c) {
+            counts[i / (size * size * g.c)] += map[i] >= 0 ? 1 : 0;
+        }
+        return div(sums, cast(Tensor.of(counts, 1, g.oh, g.ow, 1), x.dtype()));
     }
 
     /** {@code [n, ...]} as {@code [n, rest]}. */

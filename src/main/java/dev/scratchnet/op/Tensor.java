@@ -74,24 +74,12 @@ public final class Tensor implements Operand {
 
     /** A float32 matrix from rows of equal length. */
     public static Tensor of(float[][] rows) {
-        return matrix(rows, DType.FLOAT32);
+        return of(rows, DType.FLOAT32);
     }
 
     /** A float64 matrix from rows of equal length. */
     public static Tensor of(double[][] rows) {
-        return matrix(rows, DType.FLOAT64);
-    }
-
-    private static Tensor matrix(Object[] rows, DType dtype) {
-        int cols = rows.length == 0 ? 0 : Storage.length(rows[0]);
-        Object flat = Storage.allocate(dtype, rows.length * cols);
-        for (int r = 0; r < rows.length; r++) {
-            if (Storage.length(rows[r]) != cols) {
-                throw new IllegalArgumentException("tensor: row " + r + " has " + Storage.length(rows[r]) + " values, row 0 has " + cols);
-            }
-            System.arraycopy(rows[r], 0, flat, r * cols, cols);
-        }
-        return new Tensor(Shape.of(rows.length, cols), flat, 0);
+        return of(rows, DType.FLOAT64);
     }
 
     /**
@@ -103,20 +91,25 @@ public final class Tensor implements Operand {
             throw new IllegalArgumentException("tensor: expected a Java array, got " + (array == null ? "null" : array.getClass().getSimpleName()));
         }
         java.util.List<Integer> dims = new java.util.ArrayList<>();
+        Class<?> type = array.getClass();
         Object probe = array;
-        while (probe.getClass().getComponentType().isArray()) {
-            dims.add(java.lang.reflect.Array.getLength(probe));
-            probe = java.lang.reflect.Array.getLength(probe) == 0 ? null : java.lang.reflect.Array.get(probe, 0);
-            if (probe == null) {
-                throw new IllegalArgumentException("tensor: cannot read a shape from an array with an empty or null row");
+        while (type.getComponentType().isArray()) {
+            int n = probe == null ? 0 : java.lang.reflect.Array.getLength(probe);
+            dims.add(n);
+            probe = n == 0 ? null : java.lang.reflect.Array.get(probe, 0);
+            if (n > 0 && probe == null) {
+                throw new IllegalArgumentException("tensor: null row at depth " + dims.size());
             }
+            type = type.getComponentType();
         }
-        int rowLength = Storage.length(probe);
+        int rowLength = probe == null ? 0 : Storage.length(probe);
         dims.add(rowLength);
         Shape shape = Shape.of(dims.stream().mapToInt(Integer::intValue).toArray());
-        Object flat = Storage.allocate(Storage.dtypeOf(probe), shape.size());
+        Object flat = Storage.allocate(Storage.dtypeOf(java.lang.reflect.Array.newInstance(type.getComponentType(), 0)), shape.size());
         int[] filled = {0};
-        flatten(array, 0, dims, rowLength, flat, filled);
+        if (shape.size() > 0) {
+            flatten(array, 0, dims, rowLength, flat, filled);
+        }
         return new Tensor(shape, Storage.convert(flat, 0, shape.size(), dtype), 0);
     }
 

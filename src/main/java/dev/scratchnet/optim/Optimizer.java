@@ -83,6 +83,9 @@ public abstract class Optimizer {
     }
 
     private List<Tensor> clip(List<Tensor> gradients) {
+        if (Double.isNaN(clipValue) && Double.isNaN(clipNorm) && Double.isNaN(globalClipNorm)) {
+            return gradients;
+        }
         List<Tensor> out = new java.util.ArrayList<>(gradients);
         for (int i = 0; i < out.size(); i++) {
             Tensor g = out.get(i);
