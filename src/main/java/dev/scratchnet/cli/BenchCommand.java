@@ -1,7 +1,7 @@
 package dev.scratchnet.cli;
 
-import dev.scratchnet.data.IdxDataset;
 import dev.scratchnet.examples.Chapter14;
+import dev.scratchnet.examples.Trainer;
 import dev.scratchnet.kernel.Kernels;
 import dev.scratchnet.kernel.Parallel;
 import dev.scratchnet.kernel.Peak;
@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import static dev.scratchnet.tensor.DType.INT64;
 
 /**
  * {@code scratchnet bench}: the machine's peak float32 rate, the matrix products of a training step in their three
@@ -65,15 +64,13 @@ final class BenchCommand implements Callable<Integer> {
         conv(out, 14, 32, 64, peak);
         out.println();
 
-        IdxDataset mnist = dataOptions.load();
-        Tensor xTrain = TrainCommand.flatten(mnist.xTrain());
-        Tensor yTrain = mnist.yTrain().cast(INT64);
+        TrainCommand.Prepared data = TrainCommand.Prepared.of(dataOptions.load());
         List<Config> configs = quick ? List.of(new Config("chapter", 128, 64, 3))
                 : List.of(new Config("chapter", 128, 64, 5), new Config("hidden 512", 512, 64, 2), new Config("hidden 1024", 1024, 64, 1),
                         new Config("batch 256", 128, 256, 3), new Config("batch 512", 128, 512, 3), new Config("h1024 b512", 1024, 512, 1));
         out.println("training (784-H-10, Adam)        s/epoch   steps/s   GFLOP/s  of peak");
         for (Config c : configs) {
-            train(out, c, xTrain, yTrain, peak);
+            train(out, c, data, peak);
         }
         return 0;
     }
@@ -119,18 +116,18 @@ final class BenchCommand implements Callable<Integer> {
         return seconds;
     }
 
-    private void train(PrintWriter out, Config c, Tensor xTrain, Tensor yTrain, double peak) {
-        int inputs = xTrain.dim(1);
+    /** Epochs of {@code train}'s steps (batches converted from uint8 as it does), without the test evaluation. */
+    private void train(PrintWriter out, Config c, TrainCommand.Prepared data, double peak) {
+        int inputs = data.xTest().dim(1);
         Chapter14 model = new Chapter14(inputs, c.hidden(), 10, Generator.fromSeed(42));
-        Adam adam = new Adam(0.001);
         double[] seconds = new double[c.epochs()];
-        Tensor empty = xTrain.slice(0, 0);
-        model.train(xTrain, yTrain, empty, yTrain.slice(0, 0), adam, c.epochs(), c.batch(), e -> seconds[e.number() - 1] = e.seconds());
+        int rows = data.yTrain().dim(0);
+        Trainer.fit(model, data.trainingBatches(c.batch(), false, 0), (rows + c.batch() - 1) / c.batch(), data.xTest().slice(0, 0),
+                data.yTest().slice(0, 0), new Adam(0.001), 1, c.epochs(), e -> seconds[e.number() - 1] = e.seconds());
         double best = Double.MAX_VALUE;
         for (int e = Math.min(1, c.epochs() - 1); e < c.epochs(); e++) {
             best = Math.min(best, seconds[e]);
         }
-        int rows = xTrain.dim(0);
         double steps = Math.ceil((double) rows / c.batch());
         double flops = 4.0 * rows * inputs * c.hidden() + 6.0 * rows * c.hidden() * 10;
         out.printf("%-12s h=%-5d b=%-4d %9.3f %9.0f %9.1f %7.0f%%%n", c.name(), c.hidden(), c.batch(), best, steps / best,

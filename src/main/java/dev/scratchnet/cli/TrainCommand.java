@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -110,14 +111,10 @@ final class TrainCommand implements Callable<Integer> {
         validate();
         dataOptions.applyThreads(spec);
         PrintWriter console = spec.commandLine().getOut();
-        IdxDataset dataset = dataOptions.load();
-
-        Tensor xTrain = flatten(dataset.xTrain());
-        Tensor xTest = flatten(dataset.xTest());
-        Tensor yTrain = dataset.yTrain().cast(INT64);
-        Tensor yTest = dataset.yTest().cast(INT64);
+        Prepared data = Prepared.of(dataOptions.load());
+        Tensor yTrain = data.yTrain(), xTest = data.xTest(), yTest = data.yTest();
         int classes = (int) Math.max(max(yTrain).longValue(), max(yTest).longValue()) + 1;
-        int inputs = xTrain.dim(1);
+        int inputs = xTest.dim(1);
 
         Optimizer opt = switch (optimizer) {
             case adam -> new Adam(learningRate);
@@ -149,9 +146,8 @@ final class TrainCommand implements Callable<Integer> {
         NumericsCheck.enable(checkNumerics);
         long trainingStart = System.nanoTime();
         try {
-            Dataset batches = shuffle ? Dataset.fromTensorSlices(xTrain, yTrain).shuffle(xTrain.dim(0), seed).batch(batchSize)
-                    : Dataset.fromTensorSlices(xTrain, yTrain).batch(batchSize);
-            int steps = (xTrain.dim(0) + batchSize - 1) / batchSize;
+            Dataset batches = data.trainingBatches(batchSize, shuffle, seed);
+            int steps = (yTrain.dim(0) + batchSize - 1) / batchSize;
             Trainer.fit(network, batches, steps, xTest, yTest, opt, done + 1, epochs, listener);
         } catch (ArithmeticException e) {
             throw new IllegalStateException("stopped in epoch " + listener.epoch + " after step " + listener.step + ": " + e.getMessage(), e);
@@ -258,6 +254,25 @@ final class TrainCommand implements Callable<Integer> {
         c.put("kernels", Kernels.vectorized() ? "vector" : "scalar");
         c.put("check_numerics", checkNumerics);
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(c);
+    }
+
+    /**
+     * A data set ready for training: test images as float32 rows in [0, 1] and labels as int64, as the chapter prepares
+     * them. The training images stay uint8 and are converted a batch at a time, as a tf.data pipeline would: the same
+     * numbers, a quarter of the memory (for MNIST, 47 MB instead of 188 MB) and no pass over all of them before the first
+     * step.
+     */
+    record Prepared(Tensor xTrainImages, Tensor yTrain, Tensor xTest, Tensor yTest) {
+        static Prepared of(IdxDataset raw) {
+            return new Prepared(raw.xTrain(), raw.yTrain().cast(INT64), flatten(raw.xTest()), raw.yTest().cast(INT64));
+        }
+
+        /** Batches of (float32 image rows, int64 labels), in order or shuffled anew every pass. */
+        Dataset trainingBatches(int batchSize, boolean shuffle, long seed) {
+            Dataset examples = Dataset.fromTensorSlices(xTrainImages, yTrain);
+            return (shuffle ? examples.shuffle(yTrain.dim(0), seed) : examples).batch(batchSize)
+                    .map(batch -> List.of(flatten(batch.get(0)), batch.get(1)));
+        }
     }
 
     /** Images [n, ...] as float32 rows [n, pixels] in [0, 1], as the chapter prepares them. */

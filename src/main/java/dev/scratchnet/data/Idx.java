@@ -84,9 +84,10 @@ public final class Idx {
             throw new FileFormatException(name, headerSize, "dimensions " + Arrays.toString(dims) + " declare " + size
                     + " bytes of data but the file holds " + (length - headerSize));
         }
-        byte[] data = in.readNBytes((int) size);
-        if (data.length != size) {
-            throw new FileFormatException(name, headerSize + data.length, "file ends after " + data.length + " of the " + size
+        byte[] data = length >= 0 ? readKnown(in, (int) size) : in.readNBytes((int) size);
+        int read = data.length;
+        if (read != size) {
+            throw new FileFormatException(name, headerSize + read, "file ends after " + read + " of the " + size
                     + " data bytes that dimensions " + Arrays.toString(dims) + " declare");
         }
         if (length < 0 && in.read() != -1) {
@@ -94,6 +95,25 @@ public final class Idx {
                     + Arrays.toString(dims) + " declare");
         }
         return Tensor.ofUInt8(data, dims);
+    }
+
+    /**
+     * {@code size} bytes whose presence the file's length has confirmed, read straight into one array, a megabyte at a
+     * time (one large read would make NIO keep a direct buffer of that size for the rest of the run); a shorter array
+     * if the stream ends early. Without a known length, {@link InputStream#readNBytes(int)} grows its buffer as data
+     * arrives instead, so that a compressed file declaring gigabytes cannot make us allocate them.
+     */
+    private static byte[] readKnown(InputStream in, int size) throws IOException {
+        byte[] data = new byte[size];
+        int read = 0;
+        while (read < size) {
+            int n = in.readNBytes(data, read, Math.min(1 << 20, size - read));
+            if (n == 0) {
+                return Arrays.copyOf(data, read);
+            }
+            read += n;
+        }
+        return data;
     }
 
     private static int readByte(DataInputStream in, String name, long offset) throws IOException {

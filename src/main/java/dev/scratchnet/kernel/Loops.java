@@ -24,6 +24,12 @@ public interface Loops {
     void accumulate(BinaryOp op, BroadcastPlan plan, float[] in, int inOff, float[] out);
 
     /**
+     * {@code out[i] = (src[off + i] & 0xFF) / divisor}: unsigned bytes (image pixels) to float32 in one pass, the same
+     * bits as converting first and dividing after.
+     */
+    void unsignedBytesDivided(byte[] src, int off, float[] out, int n, float divisor);
+
+    /**
      * Keras' Adam in place: {@code m += (g - m)(1 - beta1)}, {@code v += (g² - v)(1 - beta2)},
      * {@code var -= alpha · m / (sqrt(v) + epsilon)}, with the bias correction already folded into {@code alpha}.
      * The variable is seen as rows of {@code cols} elements ({@code n} in all), so that large ones can be split

@@ -44,6 +44,18 @@ public final class ScalarLoops implements Loops {
     }
 
     @Override
+    public void unsignedBytesDivided(byte[] src, int off, float[] out, int n, float divisor) {
+        unsignedBytesDivided(src, off, out, 0, n, divisor);
+    }
+
+    /** Elements {@code [from, to)} of {@link #unsignedBytesDivided}. */
+    static void unsignedBytesDivided(byte[] src, int off, float[] out, int from, int to, float divisor) {
+        for (int i = from; i < to; i++) {
+            out[i] = (src[off + i] & 0xFF) / divisor;
+        }
+    }
+
+    @Override
     public void adam(float[] var, float[] m, float[] v, float[] g, int gOff, int n, int cols, float alpha, float beta1, float beta2, float epsilon) {
         adamRange(var, m, v, g, gOff, 0, n, alpha, beta1, beta2, epsilon);
     }

@@ -1,13 +1,19 @@
 package dev.scratchnet.kernel;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /** {@link Loops} on the Vector API: the same operations in the same order as {@link ScalarLoops}, a vector at a time. */
 final class VectorLoops implements Loops {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Bytes and ints with as many lanes as {@link #S}, for converting pixels. */
+    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * Byte.SIZE));
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
     /** Below this many elements an update runs on the caller's thread alone. */
     private static final int PARALLEL_THRESHOLD = 1 << 15;
 
@@ -68,6 +74,16 @@ final class VectorLoops implements Loops {
             }
             ScalarLoops.accumulateRun(op, in, ii, out, oi, os, end, len);
         }
+    }
+
+    @Override
+    public void unsignedBytesDivided(byte[] src, int off, float[] out, int n, float divisor) {
+        int end = S.loopBound(n);
+        for (int i = 0; i < end; i += L) {
+            IntVector bytes = (IntVector) ByteVector.fromArray(BYTES, src, off + i).convertShape(VectorOperators.B2I, INTS, 0);
+            ((FloatVector) bytes.and(0xFF).convertShape(VectorOperators.I2F, S, 0)).div(divisor).intoArray(out, i);
+        }
+        ScalarLoops.unsignedBytesDivided(src, off, out, end, n, divisor);
     }
 
     @Override

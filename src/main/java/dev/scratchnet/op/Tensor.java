@@ -328,6 +328,10 @@ public final class Tensor implements Operand {
         return (double[]) data;
     }
 
+    byte[] bytes() {
+        return (byte[]) data;
+    }
+
     @Override
     public String toString() {
         return "tensor(" + ArrayFormat.format(data, offset, shape) + ", shape=" + shape + ", dtype=" + dtype + ")";

@@ -1,6 +1,9 @@
 package dev.scratchnet.cli;
 
+import dev.scratchnet.data.IdxDataset;
 import dev.scratchnet.data.IdxFiles;
+import dev.scratchnet.op.Tensor;
+import dev.scratchnet.tensor.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -49,6 +53,22 @@ class TrainCommandTest {
         String second = accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "7", "--threads", "2", "--quiet", "--out", out));
         assertEquals(first, second);
         assertNotEquals(first, accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "8", "--optimizer", "sgd", "--quiet", "--out", out)));
+    }
+
+    @Test
+    void batchesConvertedOneAtATimeEqualTheWholeSetConvertedFirst() throws Exception {
+        IdxDataset raw = IdxDataset.load(IdxFiles.writeDataset(dir.resolve("tiny"), 150, 10, 3));
+        Tensor whole = raw.xTrain().div(255.0).reshape(150, -1);
+        Tensor labels = raw.yTrain().cast(DType.INT64);
+        int start = 0;
+        for (List<Tensor> batch : TrainCommand.Prepared.of(raw).trainingBatches(64, false, 0)) {
+            int end = Math.min(start + 64, 150);
+            assertArrayEquals(whole.slice(start, end).toFloatArray(), batch.get(0).toFloatArray());
+            assertEquals(List.of(end - start, whole.dim(1)), List.of(batch.get(0).dim(0), batch.get(0).dim(1)));
+            assertArrayEquals(labels.slice(start, end).toLongArray(), batch.get(1).toLongArray());
+            start = end;
+        }
+        assertEquals(150, start);
     }
 
     private static String accuracies(Run r) {

@@ -114,6 +114,22 @@ class KernelPathsTest {
         }
     }
 
+    @Property(tries = 30)
+    void pixelsBecomeTheirValueOver255OnBothPaths(@ForAll @IntRange(min = 0, max = 300) int n, @ForAll @IntRange(min = 0, max = 40) int offset) {
+        byte[] pixels = new byte[offset + n];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (i * 37);
+        }
+        float[] expected = new float[n], scalarGot = new float[n], vectorGot = new float[n];
+        for (int i = 0; i < n; i++) {
+            expected[i] = (float) (((offset + i) * 37) % 256) / 255f;
+        }
+        scalarLoops.unsignedBytesDivided(pixels, offset, scalarGot, n, 255f);
+        vectorLoops.unsignedBytesDivided(pixels, offset, vectorGot, n, 255f);
+        assertArrayEquals(expected, scalarGot);
+        assertArrayEquals(expected, vectorGot);
+    }
+
     @Test
     void adamGivesTheSameBitsOnBothPathsAndAnyThreadCount() {
         int rows = 784, cols = 128, n = rows * cols;
