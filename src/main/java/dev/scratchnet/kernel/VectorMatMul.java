@@ -108,55 +108,32 @@ final class VectorMatMul implements MatMul {
     }
 
     /**
-     * Rows {@code [i0, i1)} and columns {@code [j0, n)} of C, four rows (then one) by one vector at a time, so that
-     * narrow products (ten classes, say) still run four independent chains of multiply-adds. The last columns, fewer
-     * than a vector, are computed from {@code tail}: those columns of B copied into rows of a full vector.
+     * Rows {@code [i0, i1)} and columns {@code [j0, n)} of C, one row and one vector at a time. The last columns,
+     * fewer than a vector, are computed from {@code tail}: those columns of B copied into rows of a full vector.
      */
     private static void strip(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, float[] tail, float[] c, int n, int k,
                               int i0, int i1, int j0) {
-        int vectorEnd = n - n % L, from = Math.max(j0, vectorEnd);
-        boolean tailed = from < n;
-        float[] lanes = tailed ? new float[ROWS * L] : null;
-        for (int i = i0; i < i1; ) {
-            int rows = i + ROWS <= i1 ? ROWS : 1;
+        int vectorEnd = n - n % L;
+        float[] lanes = new float[L];
+        for (int i = i0; i < i1; i++) {
             int ai = aOff + i * aRow;
             for (int j = j0; j < vectorEnd; j += L) {
-                rowsByVector(rows, a, ai, aRow, aCol, b, bOff + j, n, k, c, i * n + j, n);
-            }
-            if (tailed) {
-                rowsByVector(rows, a, ai, aRow, aCol, tail, 0, L, k, lanes, 0, L);
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(lanes, r * L + from - vectorEnd, c, (i + r) * n + from, n - from);
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0, bi = bOff + j; p < k; p++, bi += n) {
+                    acc = FloatVector.broadcast(S, a[ai + p * aCol]).fma(FloatVector.fromArray(S, b, bi), acc);
                 }
+                acc.intoArray(c, i * n + j);
             }
-            i += rows;
-        }
-    }
-
-    /**
-     * {@code rows} (4 or 1) rows of A from {@code ai} times one vector of columns of B (rows {@code bStride} apart from
-     * {@code bi}), stored {@code outStride} apart from {@code at}.
-     */
-    private static void rowsByVector(int rows, float[] a, int ai, int aRow, int aCol, float[] b, int bi, int bStride, int k,
-                                     float[] out, int at, int outStride) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        if (rows == ROWS) {
-            for (int p = 0, ap = ai; p < k; p++, bi += bStride, ap += aCol) {
-                FloatVector bv = FloatVector.fromArray(S, b, bi);
-                c0 = FloatVector.broadcast(S, a[ap]).fma(bv, c0);
-                c1 = FloatVector.broadcast(S, a[ap + aRow]).fma(bv, c1);
-                c2 = FloatVector.broadcast(S, a[ap + 2 * aRow]).fma(bv, c2);
-                c3 = FloatVector.broadcast(S, a[ap + 3 * aRow]).fma(bv, c3);
-            }
-            c1.intoArray(out, at + outStride);
-            c2.intoArray(out, at + 2 * outStride);
-            c3.intoArray(out, at + 3 * outStride);
-        } else {
-            for (int p = 0, ap = ai; p < k; p++, bi += bStride, ap += aCol) {
-                c0 = FloatVector.broadcast(S, a[ap]).fma(FloatVector.fromArray(S, b, bi), c0);
+            if (vectorEnd < n && j0 < n) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0, ti = 0; p < k; p++, ti += L) {
+                    acc = FloatVector.broadcast(S, a[ai + p * aCol]).fma(FloatVector.fromArray(S, tail, ti), acc);
+                }
+                acc.intoArray(lanes, 0);
+                int from = Math.max(j0, vectorEnd);
+                System.arraycopy(lanes, from - vectorEnd, c, i * n + from, n - from);
             }
         }
-        c0.intoArray(out, at);
     }
 
     /** Columns {@code [n - n % L, n)} of the [k, n] matrix B, each row padded with zeros to a full vector. */
