@@ -7,7 +7,32 @@ package dev.scratchnet.kernel;
  * are dense row-major from their offsets, so A is [k, m] when {@code transA}.
  */
 public interface MatMul {
+    /** Below this many multiply-adds a product runs on the caller's thread alone. */
+    long PARALLEL_THRESHOLD = 1 << 18;
+    /** Products with at most this many outputs may split the shared dimension (see {@link #splitPoint}). */
+    int SPLIT_MAX_OUTPUTS = 1 << 16;
+
     void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int m, int n, int k, boolean transA, boolean transB);
+
+    /**
+     * Where the shared dimension of a float32 product is cut in two, or 0 where it is not. A batch times a large
+     * weight matrix ({@code A·B} large enough to run in parallel, with at most {@value #SPLIT_MAX_OUTPUTS} outputs, so
+     * that the second half's partial result stays in cache) is computed as two halves over {@code k}, side by side,
+     * then added: each core reads only its half of the rows of B, the rows it also owns in the weight gradient and in
+     * the optimizer's update, instead of all of B. The cut depends on the shapes alone, never on the thread count, so
+     * results are the same on any number of threads and on both kernel paths.
+     */
+    static int splitPoint(int m, int n, int k, boolean transA, boolean transB) {
+        boolean split = !transA && !transB && k >= 2 && (long) m * n <= SPLIT_MAX_OUTPUTS && (long) m * n * k >= PARALLEL_THRESHOLD;
+        return split ? k / 2 : 0;
+    }
+
+    /** {@code c[i] += upper[i]}: the second half of a split product added to the first. */
+    static void addInto(float[] c, float[] upper) {
+        for (int i = 0; i < upper.length; i++) {
+            c[i] += upper[i];
+        }
+    }
 
     /** The float64 product, a plain loop: float64 serves precision (gradient checks), not speed. */
     static void matmul(double[] a, int aOff, double[] b, int bOff, double[] c, int m, int n, int k, boolean transA, boolean transB) {

@@ -70,6 +70,36 @@ class KernelPathsTest {
     }
 
     @Test
+    void aBatchTimesLargeWeightsAddsTwoHalvesOfTheSharedDimension() {
+        int m = 64, n = 128, k = 784, half = 392;
+        assertEquals(half, MatMul.splitPoint(m, n, k, false, false));
+        assertEquals(0, MatMul.splitPoint(k, n, m, true, false), "the weight gradient is not split");
+        assertEquals(0, MatMul.splitPoint(512, 1024, k, false, false), "a partial result this large is not split");
+        float[] a = random(m * k, 5), b = random(k * n, 6);
+        float[] expected = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float lower = 0, upper = 0;
+                for (int p = 0; p < half; p++) {
+                    lower = Math.fma(a[i * k + p], b[p * n + j], lower);
+                }
+                for (int p = half; p < k; p++) {
+                    upper = Math.fma(a[i * k + p], b[p * n + j], upper);
+                }
+                expected[i * n + j] = lower + upper;
+            }
+        }
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            float[] viaVectors = new float[m * n], viaScalars = new float[m * n];
+            vector.matmul(a, 0, b, 0, viaVectors, m, n, k, false, false);
+            scalar.matmul(a, 0, b, 0, viaScalars, m, n, k, false, false);
+            assertArrayEquals(expected, viaVectors);
+            assertArrayEquals(expected, viaScalars);
+        }
+    }
+
+    @Test
     void matmulAgainstAPlainDotProduct() {
         int m = 5, n = 70, k = 9;
         float[] a = random(m * k, 3), b = random(k * n, 4), c = new float[m * n];
