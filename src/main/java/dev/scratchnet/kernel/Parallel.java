@@ -157,6 +157,11 @@ public final class Parallel {
                         parked = false;
                     }
                 }
+                if (stop) {
+                    // Retired by setThreads: this job belongs to the workers that replaced us. (The pool posts jobs
+                    // only after retiring, so a worker that sees a new job also sees that it was retired.)
+                    return;
+                }
                 seen = job;
                 job.work(index);
             }

@@ -29,6 +29,21 @@ class ParallelTest {
     }
 
     @Test
+    void workersRetiredBySetThreadsNeverTakeALaterJob() throws InterruptedException {
+        for (int round = 0; round < 300; round++) {
+            Parallel.setThreads(2 + round % 2);
+            AtomicIntegerArray runs = new AtomicIntegerArray(6);
+            Parallel.forEach(6, i -> {
+                runs.incrementAndGet(i);
+                Thread.yield();
+            });
+            for (int i = 0; i < 6; i++) {
+                assertEquals(1, runs.get(i), "round " + round + ", part " + i);
+            }
+        }
+    }
+
+    @Test
     void aFailingPartReachesTheCaller() {
         Parallel.setThreads(2);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forEach(4, i -> {
