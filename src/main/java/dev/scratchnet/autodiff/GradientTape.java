@@ -118,6 +118,11 @@ public final class GradientTape implements Recorder, AutoCloseable {
         }
     }
 
+    @Override
+    public boolean follows(Tensor tensor) {
+        return recording && tracked.containsKey(tensor);
+    }
+
     /** The gradient of {@code target} (summed, if it is not a scalar) with respect to each source; null where unconnected. */
     public List<Tensor> gradient(Operand target, List<? extends Operand> sources) {
         return gradient(target, sources, null, UnconnectedGradients.NONE);

@@ -40,14 +40,29 @@ public final class Softmax {
     }
 
     /**
-     * Sparse softmax cross-entropy: {@code loss[r] = -logSoftmax(x)[r, labels[r]]}. Labels must already be checked
-     * to lie in {@code [0, cols)}.
+     * Sparse softmax cross-entropy: {@code loss[r] = -logp[r, labels[r]]}, with {@code logp} the log-softmax of
+     * {@code x}, which the caller keeps for the gradient. Labels must already be checked to lie in {@code [0, cols)}.
      */
-    public static void sparseCrossEntropy(double[] x, long[] labels, double[] loss, int rows, int cols) {
-        double[] logp = new double[rows * cols];
+    public static void sparseCrossEntropy(double[] x, long[] labels, double[] logp, double[] loss, int rows, int cols) {
         logSoftmax(x, logp, rows, cols);
         for (int r = 0; r < rows; r++) {
             loss[r] = -logp[r * cols + (int) labels[r]];
+        }
+    }
+
+    /**
+     * The gradient of {@link #sparseCrossEntropy} by the logits, in one pass: {@code out[r, c] = dy[r] · (softmax[r, c]
+     * - (c == labels[r] ? 1 : 0))}, the softmax taken from the forward's {@code logp}. With {@code float32} every step
+     * is rounded to float32, giving the bits of the same formula computed with float32 ops.
+     */
+    public static void sparseCrossEntropyGradient(double[] logp, long[] labels, double[] dy, double[] out, int rows, int cols, boolean float32) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0, i = r * cols; c < cols; c++, i++) {
+                double p = Math.exp(logp[i]);
+                double diff = (float32 ? (float) p : p) - (c == labels[r] ? 1 : 0);
+                double g = dy[r] * (float32 ? (float) diff : diff);
+                out[i] = float32 ? (float) g : g;
+            }
         }
     }
 }

@@ -404,13 +404,19 @@ public final class Ops {
             }
         }
         int rows = ids.length;
-        double[] loss = new double[rows];
-        Softmax.sparseCrossEntropy(Storage.toDoubles(z.data(), z.offset(), z.size()), ids, loss, rows, classes);
+        double[] loss = new double[rows], logp = new double[rows * classes];
+        Softmax.sparseCrossEntropy(Storage.toDoubles(z.data(), z.offset(), z.size()), ids, logp, loss, rows, classes);
         Tensor y = Tensor.wrap(rowsShape, Storage.convert(loss, 0, rows, z.dtype()));
         Profiler.op(op, started, 0);
-        return record(op, y, (dy, in, out, needed) -> new Tensor[] {
-            mul(expandDims(dy, -1), sub(softmax(in[0]), oneHot(in[1], classes, in[0].dtype()))),
-            null
+        return record(op, y, (dy, in, out, needed) -> {
+            if (followed(dy, in[0])) {
+                // A tape records this gradient (for a higher derivative): compose it from differentiable ops.
+                return new Tensor[] {mul(expandDims(dy, -1), sub(softmax(in[0]), oneHot(in[1], classes, in[0].dtype()))), null};
+            }
+            double[] g = new double[rows * classes];
+            Softmax.sparseCrossEntropyGradient(logp, ids, Storage.toDoubles(dy.data(), dy.offset(), rows), g, rows, classes,
+                    in[0].dtype() == DType.FLOAT32);
+            return new Tensor[] {Tensor.wrap(in[0].shape(), Storage.convert(g, 0, g.length, in[0].dtype())), null};
         }, z, l);
     }
 
@@ -713,6 +719,21 @@ public final class Ops {
             throw new NullPointerException("an op was given null instead of a tensor");
         }
         return (Tensor) operand;
+    }
+
+    /**
+     * Whether a tape now recording follows any of {@code tensors}, so that ops on them would be recorded: a gradient
+     * rule may take a fused shortcut only when nobody differentiates it.
+     */
+    static boolean followed(Tensor... tensors) {
+        for (Recorder r : Recording.active()) {
+            for (Tensor t : tensors) {
+                if (r.follows(t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     static Tensor record(String op, Tensor output, GradientRule rule, Tensor... inputs) {

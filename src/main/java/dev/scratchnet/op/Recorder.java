@@ -10,4 +10,7 @@ public interface Recorder {
 
     /** The op {@code op} computed {@code output} from {@code inputs}; {@code rule} differentiates it. */
     void record(String op, Tensor[] inputs, Tensor output, GradientRule rule);
+
+    /** Whether an op reading {@code tensor} now would be recorded (so that its gradient could be taken). */
+    boolean follows(Tensor tensor);
 }

@@ -64,6 +64,27 @@ class GradientTapeTest {
     }
 
     @Test
+    void theFusedCrossEntropyGradientEqualsTheComposedOneToTheBit() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor logits = dev.scratchnet.op.Generator.fromSeed(4).normal(new int[] {7, 5}, 0, 3).cast(dtype);
+            Tensor labels = Tensor.of(new long[] {0, 4, 2, 2, 1, 3, 0}, 7);
+            Tensor fused, composed;
+            try (GradientTape tape = new GradientTape()) {
+                tape.watch(logits);
+                fused = tape.gradient(mean(sparseSoftmaxCrossEntropyWithLogits(logits, labels)), logits);
+            }
+            try (GradientTape outer = new GradientTape(); GradientTape inner = new GradientTape()) {
+                outer.watch(logits);
+                inner.watch(logits);
+                composed = inner.gradient(mean(sparseSoftmaxCrossEntropyWithLogits(logits, labels)), logits);
+                assertTrue(outer.toString().contains("softmax"), "the outer tape recorded the composed gradient:\n" + outer);
+            }
+            assertArrayEquals(composed.toDoubleArray(), fused.toDoubleArray(), 0.0, dtype.toString());
+            assertTrue(Math.abs(fused.toDoubleArray()[0]) > 0);
+        }
+    }
+
+    @Test
     void nonPersistentTapesAllowOneGradientCall() {
         Tensor x = d(2);
         GradientTape tape = new GradientTape();
