@@ -5,6 +5,7 @@ import dev.scratchnet.io.AtomicFiles;
 import dev.scratchnet.op.Tensor;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +39,27 @@ final class RunFolder {
         AtomicFiles.writeString(dir.resolve("metrics.csv"), csv());
     }
 
+    /** Draws one or more pictures of the run. */
+    @FunctionalInterface
+    private interface PictureTask {
+        void draw() throws IOException;
+    }
+
+    /** The pictures are independent and training is over: draw them on all cores. */
+    private static void drawSideBySide(List<PictureTask> pictures) throws IOException {
+        try {
+            pictures.parallelStream().forEach(p -> {
+                try {
+                    p.draw();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
     private String csv() {
         StringBuilder sb = new StringBuilder("epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n");
         for (Trainer.Epoch e : epochs) {
@@ -49,16 +71,18 @@ final class RunFolder {
 
     /** The plots and the report, from the trained model's results on the test set; {@code w1} is its first variable. */
     void finish(Tensor w1, int side, Evaluation test, Tensor xTest, long[] yTest) throws IOException {
+        List<PictureTask> pictures = new ArrayList<>();
         if (!epochs.isEmpty()) {
-            Charts.lossAndAccuracy(epochs, dir.resolve("loss.png"), dir.resolve("accuracy.png"));
+            pictures.add(() -> Charts.lossAndAccuracy(epochs, dir.resolve("loss.png"), dir.resolve("accuracy.png")));
         }
-        Charts.confusion(test.confusion(), dir.resolve("confusion.png"));
+        pictures.add(() -> Charts.confusion(test.confusion(), dir.resolve("confusion.png")));
         if (side * side == xTest.dim(1)) {
             if (w1.rank() == 2 && w1.dim(0) == xTest.dim(1)) {
-                Charts.weights(w1, side, dir.resolve("weights.png"));
+                pictures.add(() -> Charts.weights(w1, side, dir.resolve("weights.png")));
             }
-            Charts.misclassified(xTest, yTest, test.predictions(), side, 50, dir.resolve("misclassified.png"));
+            pictures.add(() -> Charts.misclassified(xTest, yTest, test.predictions(), side, 50, dir.resolve("misclassified.png")));
         }
+        drawSideBySide(pictures);
         StringBuilder html = new StringBuilder("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>scratchnet run</title>\n"
                 + "<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 10px;text-align:right}img{margin:6px;border:1px solid #ddd}</style>"
                 + "</head><body>\n<h1>scratchnet run</h1>\n<h2>Metrics</h2>\n<table><tr><th>epoch</th><th>train loss</th><th>train accuracy</th>"

@@ -110,6 +110,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         dataOptions.applyThreads(spec);
+        Charts.warmUpInBackground();
         PrintWriter console = spec.commandLine().getOut();
         Prepared data = Prepared.of(dataOptions.load());
         Tensor yTrain = data.yTrain(), xTest = data.xTest(), yTest = data.yTest();
