@@ -8,6 +8,7 @@ import dev.scratchnet.examples.Trainer;
 import dev.scratchnet.layers.Layer;
 import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.kernel.Kernels;
+import dev.scratchnet.kernel.WarmUp;
 import dev.scratchnet.op.NumericsCheck;
 import dev.scratchnet.op.Profiler;
 import dev.scratchnet.op.Tensor;
@@ -110,6 +111,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         dataOptions.applyThreads(spec);
+        WarmUp.startInBackground();
         Charts.warmUpInBackground();
         PrintWriter console = spec.commandLine().getOut();
         Prepared data = Prepared.of(dataOptions.load());
