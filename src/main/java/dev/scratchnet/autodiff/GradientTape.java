@@ -5,10 +5,12 @@ import dev.scratchnet.op.Operand;
 import dev.scratchnet.op.NumericsCheck;
 import dev.scratchnet.op.Ops;
 import dev.scratchnet.op.Profiler;
+import dev.scratchnet.op.OutputLoan;
 import dev.scratchnet.op.Recorder;
 import dev.scratchnet.op.Recording;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.op.Variable;
+import dev.scratchnet.tensor.DType;
 import dev.scratchnet.tensor.Shape;
 
 import java.util.ArrayList;
@@ -50,6 +52,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
     private boolean recording = true;
     private boolean closed;
     private boolean used;
+    private boolean reuseGradientBuffers;
 
     /** A non-persistent tape that watches the trainable variables its ops read. */
     public GradientTape() {
@@ -65,6 +68,22 @@ public final class GradientTape implements Recorder, AutoCloseable {
         this.persistent = persistent;
         this.watchAccessedVariables = watchAccessedVariables;
         Recording.start(this);
+    }
+
+    /**
+     * Makes the gradients of float32 variables land in buffers kept with the variables ({@link Variable#gradientBuffer}),
+     * the same ones every step, instead of in fresh arrays: for training loops that apply each step's gradients and
+     * then drop them, as {@code Trainer} does, this saves allocating, zeroing and moving a weight gradient's worth of
+     * memory per step. A gradient from such a tape changes when a later one computes the same variable's gradient:
+     * copy it to keep it. Only for non-persistent tapes. Returns this tape.
+     */
+    public GradientTape reuseGradientBuffers() {
+        if (persistent) {
+            throw new IllegalStateException("GradientTape.reuseGradientBuffers: a persistent tape computes several gradients, "
+                    + "which would share the buffers; use a non-persistent tape");
+        }
+        reuseGradientBuffers = true;
+        return this;
     }
 
     /** Follows {@code operand} from now on, so gradients with respect to it can be asked for. */
@@ -281,6 +300,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
             return grads;
         }
         grads.put(y, seed != null ? seed : Tensor.ones(y.dtype(), y.shape().dims()));
+        Map<Tensor, Variable> lenders = reuseGradientBuffers ? float32VariableReads() : Map.of();
         Integer last = tracked.get(y);
         for (int i = last == null ? -1 : last; i >= 0; i--) {
             Node node = nodes.get(i);
@@ -294,7 +314,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
                 needed[k] = inputs[k].dtype().isFloating() && fromSource.contains(inputs[k]);
             }
             long started = Profiler.enter();
-            Tensor[] inputGrads = node.rule().apply(dy, inputs, node.output(), needed);
+            Tensor[] inputGrads = applyRule(node, dy, needed, lenders);
             for (int k = 0; k < inputs.length; k++) {
                 if (needed[k] && inputGrads[k] != null) {
                     NumericsCheck.check("gradient of op " + node.op() + " for input " + k, inputGrads[k]);
@@ -305,6 +325,41 @@ public final class GradientTape implements Recorder, AutoCloseable {
             Profiler.exit(node.op() + " (gradient)", started);
         }
         return grads;
+    }
+
+    /**
+     * Runs a node's gradient rule; with {@link #reuseGradientBuffers}, lends it the buffer of the first variable whose
+     * read it differentiates (each variable's buffer once per pass, so that no two live gradients share it), unless
+     * another tape records this gradient.
+     */
+    private static Tensor[] applyRule(Node node, Tensor dy, boolean[] needed, Map<Tensor, Variable> lenders) {
+        Tensor[] inputs = node.inputs();
+        for (int k = 0; k < inputs.length && !lenders.isEmpty(); k++) {
+            Variable lender = needed[k] ? lenders.get(inputs[k]) : null;
+            if (lender != null && !Recording.follows(inputs)) {
+                lenders.values().removeIf(v -> v == lender);
+                OutputLoan.lend(lender.gradientBuffer());
+                try {
+                    return node.rule().apply(dy, inputs, node.output(), needed);
+                } finally {
+                    OutputLoan.end();
+                }
+            }
+        }
+        return node.rule().apply(dy, inputs, node.output(), needed);
+    }
+
+    /** The float32 values read from watched variables, each with its variable. */
+    private Map<Tensor, Variable> float32VariableReads() {
+        Map<Tensor, Variable> reads = new IdentityHashMap<>();
+        variableReads.forEach((variable, values) -> {
+            for (Tensor value : values) {
+                if (value.dtype() == DType.FLOAT32) {
+                    reads.put(value, variable);
+                }
+            }
+        });
+        return reads;
     }
 
     /** The recorded ops, one per line with their shapes, to see why a gradient comes out null. */

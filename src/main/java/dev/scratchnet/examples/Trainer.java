@@ -47,7 +47,8 @@ public final class Trainer {
             int step = 0;
             for (List<Tensor> batch : trainData) {
                 Tensor xBatch = batch.get(0), yBatch = batch.get(1);
-                try (GradientTape tape = new GradientTape()) {
+                // This loop applies each step's gradients and drops them, so they may land in the same buffers every step.
+                try (GradientTape tape = new GradientTape().reuseGradientBuffers()) {
                     Tensor logits = model.apply(xBatch, true);
                     Tensor loss = computeLoss(logits, yBatch);
                     List<Tensor> gradients = tape.gradient(loss, params);

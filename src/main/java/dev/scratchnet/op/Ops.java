@@ -313,7 +313,7 @@ public final class Ops {
         long started = Profiler.start();
         Object out;
         if (x.dtype() == DType.FLOAT32) {
-            float[] c = new float[m * n];
+            float[] c = OutputLoan.floats(m * n);
             Kernels.matMul().matmul(x.floats(), x.offset(), y.floats(), y.offset(), c, m, n, k, transposeA, transposeB);
             out = c;
         } else {
@@ -409,7 +409,7 @@ public final class Ops {
         Tensor y = Tensor.wrap(rowsShape, Storage.convert(loss, 0, rows, z.dtype()));
         Profiler.op(op, started, 0);
         return record(op, y, (dy, in, out, needed) -> {
-            if (followed(dy, in[0])) {
+            if (Recording.follows(dy, in[0])) {
                 // A tape records this gradient (for a higher derivative): compose it from differentiable ops.
                 return new Tensor[] {mul(expandDims(dy, -1), sub(softmax(in[0]), oneHot(in[1], classes, in[0].dtype()))), null};
             }
@@ -719,21 +719,6 @@ public final class Ops {
             throw new NullPointerException("an op was given null instead of a tensor");
         }
         return (Tensor) operand;
-    }
-
-    /**
-     * Whether a tape now recording follows any of {@code tensors}, so that ops on them would be recorded: a gradient
-     * rule may take a fused shortcut only when nobody differentiates it.
-     */
-    static boolean followed(Tensor... tensors) {
-        for (Recorder r : Recording.active()) {
-            for (Tensor t : tensors) {
-                if (r.follows(t)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     static Tensor record(String op, Tensor output, GradientRule rule, Tensor... inputs) {

@@ -25,6 +25,21 @@ public final class Recording {
     }
 
     /**
+     * Whether a recorder of this thread follows any of {@code tensors}, so that ops on them would be recorded: a
+     * gradient rule may take a shortcut (a fused kernel, a reused buffer) only when nobody differentiates it.
+     */
+    public static boolean follows(Tensor... tensors) {
+        for (Recorder r : ACTIVE.get()) {
+            for (Tensor t : tensors) {
+                if (r.follows(t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Hides every recorder of this thread until the returned handle is closed: what runs in between is seen by
      * no tape (a custom gradient's forward computation, say).
      */

@@ -17,6 +17,7 @@ public final class Variable implements Operand {
     private final String name;
     private final boolean trainable;
     private Tensor value;
+    private float[] gradientBuffer;
 
     /** A trainable variable holding a copy of {@code initial}. */
     public Variable(Operand initial) {
@@ -82,6 +83,17 @@ public final class Variable implements Operand {
      */
     public Object storage() {
         return value.data();
+    }
+
+    /**
+     * The float32 array, of this variable's size, that a tape reusing gradient buffers writes this variable's
+     * gradient into step after step (see {@code GradientTape.reuseGradientBuffers}); created on first use.
+     */
+    public float[] gradientBuffer() {
+        if (gradientBuffer == null) {
+            gradientBuffer = new float[value.size()];
+        }
+        return gradientBuffer;
     }
 
     @Override

@@ -85,6 +85,43 @@ class GradientTapeTest {
     }
 
     @Test
+    void reusedGradientBuffersTrainToTheSameBitsAndAreReallyReused() {
+        List<float[]> fresh = trainThreeSteps(false), reused = trainThreeSteps(true);
+        for (int i = 0; i < fresh.size(); i++) {
+            assertArrayEquals(fresh.get(i), reused.get(i), "variable " + i);
+        }
+        Variable w = new Variable(dev.scratchnet.op.Generator.fromSeed(1).normal(new int[] {30, 20}, 0, 1), "w");
+        Tensor x = dev.scratchnet.op.Generator.fromSeed(2).normal(new int[] {8, 30}, 0, 1);
+        for (int step = 0; step < 2; step++) {
+            try (GradientTape tape = new GradientTape().reuseGradientBuffers()) {
+                Tensor g = tape.gradient(sum(matmul(x, w)), w);
+                assertSame(w.gradientBuffer(), g.data(), "the weight gradient is written into the variable's buffer");
+            }
+        }
+        assertThrows(IllegalStateException.class, () -> new GradientTape(true).reuseGradientBuffers());
+    }
+
+    /** Three Adam steps of a two-layer network whose second weight matrix is read twice; the final weights. */
+    private static List<float[]> trainThreeSteps(boolean reuse) {
+        dev.scratchnet.op.Generator random = dev.scratchnet.op.Generator.fromSeed(3);
+        Variable w1 = new Variable(random.normal(new int[] {30, 20}, 0, 0.3), "w1");
+        Variable w2 = new Variable(random.normal(new int[] {20, 20}, 0, 0.3), "w2");
+        Tensor x = random.normal(new int[] {16, 30}, 0, 1);
+        Tensor labels = Tensor.of(new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 16);
+        dev.scratchnet.optim.Adam adam = new dev.scratchnet.optim.Adam(0.01);
+        List<Variable> params = List.of(w1, w2);
+        for (int step = 0; step < 3; step++) {
+            GradientTape tape = reuse ? new GradientTape().reuseGradientBuffers() : new GradientTape();
+            try (tape) {
+                Tensor hidden = relu(matmul(x, w1));
+                Tensor logits = matmul(relu(matmul(hidden, w2)), w2);
+                adam.applyGradients(tape.gradient(mean(sparseSoftmaxCrossEntropyWithLogits(logits, labels)), params), params);
+            }
+        }
+        return List.of(w1.value().toFloatArray(), w2.value().toFloatArray());
+    }
+
+    @Test
     void nonPersistentTapesAllowOneGradientCall() {
         Tensor x = d(2);
         GradientTape tape = new GradientTape();
