@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-
 /**
  * {@code scratchnet bench}: the machine's peak float32 rate, the matrix products of a training step in their three
  * layouts, and training steps of the chapter's network at several sizes, each as time, GFLOP/s and share of peak.

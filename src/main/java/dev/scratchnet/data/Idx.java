@@ -85,9 +85,8 @@ public final class Idx {
                     + " bytes of data but the file holds " + (length - headerSize));
         }
         byte[] data = length >= 0 ? readKnown(in, (int) size) : in.readNBytes((int) size);
-        int read = data.length;
-        if (read != size) {
-            throw new FileFormatException(name, headerSize + read, "file ends after " + read + " of the " + size
+        if (data.length != size) {
+            throw new FileFormatException(name, headerSize + data.length, "file ends after " + data.length + " of the " + size
                     + " data bytes that dimensions " + Arrays.toString(dims) + " declare");
         }
         if (length < 0 && in.read() != -1) {

@@ -47,9 +47,14 @@ class KernelPathsTest {
         float[] a = random(m * k + 3, m * 31L + k);
         float[] b = random(k * n + 5, n * 17L + k);
         float[] expected = new float[m * n], got = new float[m * n];
+        java.util.Arrays.fill(expected, Float.NaN);   // outputs may be reused buffers: every element must be written
+        java.util.Arrays.fill(got, Float.NaN);
         scalar.matmul(a, 3, b, 5, expected, m, n, k, transA, transB);
         vector.matmul(a, 3, b, 5, got, m, n, k, transA, transB);
         assertArrayEquals(expected, got);
+        for (float v : got) {
+            assertTrue(Float.isFinite(v), "an output element was left unwritten");
+        }
     }
 
     @Test
