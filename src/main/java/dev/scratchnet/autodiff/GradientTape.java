@@ -157,7 +157,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
      * (ones of the target's shape when null), with unconnected sources answered as {@code unconnected} says.
      */
     public List<Tensor> gradient(Operand target, List<? extends Operand> sources, Tensor outputGradient, UnconnectedGradients unconnected) {
-        return once("gradient", () -> compute(target, sources, outputGradient, unconnected));
+        return once("gradient", () -> compute(target, sources, outputGradient, unconnected, reuseGradientBuffers));
     }
 
     /** Runs one use of the tape: refused on a used non-persistent tape, and with this tape not recording meanwhile. */
@@ -179,13 +179,15 @@ public final class GradientTape implements Recorder, AutoCloseable {
         }
     }
 
-    private List<Tensor> compute(Operand target, List<? extends Operand> sources, Tensor outputGradient, UnconnectedGradients unconnected) {
+    /** One backward pass; {@code lend} lends the variables' gradient buffers (only for passes whose results are returned as they are). */
+    private List<Tensor> compute(Operand target, List<? extends Operand> sources, Tensor outputGradient, UnconnectedGradients unconnected,
+                                 boolean lend) {
         Tensor y = target.value();
         if (outputGradient != null && !outputGradient.shape().equals(y.shape())) {
             throw new IllegalArgumentException("GradientTape.gradient: output gradient " + outputGradient.shape()
                     + " does not match the target's shape " + y.shape());
         }
-        Map<Tensor, Tensor> grads = backward(y, outputGradient, sources);
+        Map<Tensor, Tensor> grads = backward(y, outputGradient, sources, lend);
         List<Tensor> result = new ArrayList<>(sources.size());
         for (Operand source : sources) {
             Tensor g = gradientOf(source, grads);
@@ -241,7 +243,8 @@ public final class GradientTape implements Recorder, AutoCloseable {
         return once("jacobian", () -> {
             List<Tensor> rows = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                rows.add(Ops.reshape(compute(y, List.of(source), seed.apply(i), UnconnectedGradients.ZERO).get(0), 1, -1));
+                // Each row is kept while the next is computed: no buffer may be lent to all of them.
+                rows.add(Ops.reshape(compute(y, List.of(source), seed.apply(i), UnconnectedGradients.ZERO, false).get(0), 1, -1));
             }
             Tensor all = count == 0 ? Tensor.zeros(y.dtype(), 0, source.shape().size()) : Ops.concat(rows, 0);
             return Ops.reshape(all, shape.dims());
@@ -274,7 +277,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
     }
 
     /** Walks the recorded nodes backwards from {@code y}, visiting only those on a path from a source. */
-    private Map<Tensor, Tensor> backward(Tensor y, Tensor seed, List<? extends Operand> sources) {
+    private Map<Tensor, Tensor> backward(Tensor y, Tensor seed, List<? extends Operand> sources, boolean lend) {
         Set<Tensor> fromSource = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Operand s : sources) {
             if (s instanceof Variable v) {
@@ -300,7 +303,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
             return grads;
         }
         grads.put(y, seed != null ? seed : Tensor.ones(y.dtype(), y.shape().dims()));
-        Map<Tensor, Variable> lenders = reuseGradientBuffers ? float32VariableReads() : Map.of();
+        Map<Tensor, Variable> lenders = lend ? float32VariableReads() : Map.of();
         Integer last = tracked.get(y);
         for (int i = last == null ? -1 : last; i >= 0; i--) {
             Node node = nodes.get(i);

@@ -99,6 +99,14 @@ class GradientTapeTest {
             }
         }
         assertThrows(IllegalStateException.class, () -> new GradientTape(true).reuseGradientBuffers());
+        Tensor jacobian;
+        try (GradientTape tape = new GradientTape().reuseGradientBuffers()) {
+            jacobian = tape.jacobian(matmul(x.slice(0, 2), w), w);
+        }
+        try (GradientTape tape = new GradientTape()) {
+            assertArrayEquals(tape.jacobian(matmul(x.slice(0, 2), w), w).toFloatArray(), jacobian.toFloatArray(),
+                    "a Jacobian's rows do not share a buffer");
+        }
     }
 
     /** Three Adam steps of a two-layer network whose second weight matrix is read twice; the final weights. */
