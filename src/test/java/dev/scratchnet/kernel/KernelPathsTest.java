@@ -59,7 +59,8 @@ class KernelPathsTest {
 
     @Test
     void largeProductsAreTheSameOnOneThreadAndTwo() {
-        int[][] shapes = {{64, 128, 784}, {784, 128, 64}, {300, 1000, 50}, {61, 70, 300}};
+        // The chapter's products, packed panels split by rows and by panels (with a ragged tail), and ragged edges.
+        int[][] shapes = {{64, 128, 784}, {784, 128, 64}, {300, 1000, 50}, {32, 1030, 100}, {61, 70, 300}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             float[] a = random(m * k, 1), b = random(k * n, 2);
