@@ -2,8 +2,8 @@ package dev.scratchnet.kernel;
 
 /**
  * Matrix products {@code C = op(A) · op(B)} where op is the identity or the transpose, for the three layouts a
- * training step needs (A·B forward, A·Bᵀ for the input gradient, Aᵀ·B for the weight gradient) without
- * materialising a transpose. {@code C} is [m, n] and dense; {@code op(A)} is [m, k]; {@code op(B)} is [k, n]; A and B
+ * training step needs (A·B forward, A·Bᵀ for the input gradient, Aᵀ·B for the weight gradient). Aᵀ is read in
+ * place; for A·Bᵀ, B is first transposed into a blocked copy. {@code C} is [m, n] and dense; {@code op(A)} is [m, k]; {@code op(B)} is [k, n]; A and B
  * are dense row-major from their offsets, so A is [k, m] when {@code transA}.
  */
 public interface MatMul {
@@ -12,7 +12,33 @@ public interface MatMul {
     /** Products with at most this many outputs may split the shared dimension (see {@link #splitPoint}). */
     int SPLIT_MAX_OUTPUTS = 1 << 16;
 
-    void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int m, int n, int k, boolean transA, boolean transB);
+    /**
+     * The primitive each implementation provides: C = A·B over {@code k} steps of the shared dimension, A's element
+     * (i, p) at {@code aOff + i·aRow + p·aCol}, B dense [k, n] from {@code bOff}. Every element of C is written.
+     */
+    void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, float[] c, int m, int n, int k);
+
+    /** The product in one of the three layouts, split over the shared dimension where {@link #splitPoint} says. */
+    default void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int m, int n, int k, boolean transA, boolean transB) {
+        int half = splitPoint(m, n, k, transA, transB);
+        if (half > 0) {
+            float[] upper = new float[m * n];
+            Parallel.forEach(2, part -> {
+                if (part == 0) {
+                    product(a, aOff, k, 1, b, bOff, c, m, n, half);
+                } else {
+                    product(a, aOff + half, k, 1, b, bOff + half * n, upper, m, n, k - half);
+                }
+            });
+            for (int i = 0; i < upper.length; i++) {
+                c[i] += upper[i];
+            }
+        } else if (transB) {
+            product(a, aOff, transA ? 1 : k, transA ? m : 1, Transpose.of(b, bOff, n, k), 0, c, m, n, k);
+        } else {
+            product(a, aOff, transA ? 1 : k, transA ? m : 1, b, bOff, c, m, n, k);
+        }
+    }
 
     /**
      * Where the shared dimension of a float32 product is cut in two, or 0 where it is not. A batch times a large
@@ -25,13 +51,6 @@ public interface MatMul {
     static int splitPoint(int m, int n, int k, boolean transA, boolean transB) {
         boolean split = !transA && !transB && k >= 2 && (long) m * n <= SPLIT_MAX_OUTPUTS && (long) m * n * k >= PARALLEL_THRESHOLD;
         return split ? k / 2 : 0;
-    }
-
-    /** {@code c[i] += upper[i]}: the second half of a split product added to the first. */
-    static void addInto(float[] c, float[] upper) {
-        for (int i = 0; i < upper.length; i++) {
-            c[i] += upper[i];
-        }
     }
 
     /** The float64 product, a plain loop: float64 serves precision (gradient checks), not speed. */

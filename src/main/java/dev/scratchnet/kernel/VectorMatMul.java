@@ -26,29 +26,7 @@ final class VectorMatMul implements MatMul {
     private static final int PACK_MIN_BLOCKS = 8;
 
     @Override
-    public void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int m, int n, int k, boolean transA, boolean transB) {
-        int half = MatMul.splitPoint(m, n, k, transA, transB);
-        if (half > 0) {
-            float[] upper = new float[m * n];
-            Parallel.forEach(2, part -> {
-                if (part == 0) {
-                    product(a, aOff, k, 1, b, bOff, c, m, n, half);
-                } else {
-                    product(a, aOff + half, k, 1, b, bOff + half * n, upper, m, n, k - half);
-                }
-            });
-            MatMul.addInto(c, upper);
-            return;
-        }
-        if (transB) {
-            product(a, aOff, transA ? 1 : k, transA ? m : 1, Transpose.of(b, bOff, n, k), 0, c, m, n, k);
-        } else {
-            product(a, aOff, transA ? 1 : k, transA ? m : 1, b, bOff, c, m, n, k);
-        }
-    }
-
-    /** C = A·B over {@code k} steps of the shared dimension, A's element (i, p) at {@code aOff + i·aRow + p·aCol}, B dense [k, n]. */
-    private static void product(float[] a, int aOff, int aRow, int aCol, float[] bb, int bo, float[] c, int m, int n, int k) {
+    public void product(float[] a, int aOff, int aRow, int aCol, float[] bb, int bo, float[] c, int m, int n, int k) {
         float[] tail = tailColumns(bb, bo, n, k);
         int fullCols = n - n % COLS, fullRows = m - m % ROWS;
         int panels = fullCols / COLS, blocks = fullRows / ROWS;
