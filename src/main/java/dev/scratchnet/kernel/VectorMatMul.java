@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The float32 product on the Vector API. The output is cut into tiles of 4 rows by 4 vectors (64 columns with
  * AVX-512): a tile's 16 accumulators stay in registers while the loop runs over the shared dimension, loading
  * 4 vectors of a row of B and broadcasting 4 values of A for 16 fused multiply-adds. Columns that do not fill
- * a tile, and rows that do not fill one, take a one-row loop; the last columns that do not fill a vector are first
- * copied into zero-padded rows, as masked loads are slow on some JDKs. Every element is accumulated in the same
+ * a tile, and rows that do not fill one, take a strip of four rows by one vector; the last columns that do not fill
+ * a vector are first copied into zero-padded rows, as masked loads are slow on some JDKs. Every element is accumulated in the same
  * order, with fused multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
  */
 final class VectorMatMul implements MatMul {
@@ -118,32 +118,43 @@ final class VectorMatMul implements MatMul {
     }
 
     /**
-     * Rows {@code [i0, i1)} and columns {@code [j0, n)} of C, one row and one vector at a time. The last columns,
-     * fewer than a vector, are computed from {@code tail}: those columns of B copied into rows of a full vector.
+     * Rows {@code [i0, i1)} and columns {@code [j0, n)} of C, four rows and one vector at a time: four independent
+     * chains of fused multiply-adds, where one row alone would wait on each add's latency (products with ten columns
+     * are all strip). The last columns, fewer than a vector, are computed from {@code tail}: those columns of B
+     * copied into rows of a full vector. A last group of fewer than four rows repeats its last row.
      */
     private static void strip(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, float[] tail, float[] c, int n, int k,
                               int i0, int i1, int j0) {
-        int vectorEnd = n - n % L;
-        float[] lanes = new float[L];
-        for (int i = i0; i < i1; i++) {
-            int ai = aOff + i * aRow;
-            for (int j = j0; j < vectorEnd; j += L) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int p = 0, bi = bOff + j; p < k; p++, bi += n) {
-                    acc = FloatVector.broadcast(S, a[ai + p * aCol]).fma(FloatVector.fromArray(S, b, bi), acc);
+        float[] lanes = new float[ROWS * L];
+        for (int i = i0; i < i1; i += ROWS) {
+            int rows = Math.min(ROWS, i1 - i);
+            int a0 = aOff + i * aRow, last = aOff + (i + rows - 1) * aRow;
+            for (int j = j0; j < n; j += L) {
+                int width = Math.min(L, n - j);
+                boolean fromTail = width < L;
+                column(a, a0, Math.min(a0 + aRow, last), Math.min(a0 + 2 * aRow, last), last, aCol,
+                        fromTail ? tail : b, fromTail ? 0 : bOff + j, fromTail ? L : n, k, lanes);
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(lanes, r * L, c, (i + r) * n + j, width);
                 }
-                acc.intoArray(c, i * n + j);
-            }
-            if (vectorEnd < n && j0 < n) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int p = 0, ti = 0; p < k; p++, ti += L) {
-                    acc = FloatVector.broadcast(S, a[ai + p * aCol]).fma(FloatVector.fromArray(S, tail, ti), acc);
-                }
-                acc.intoArray(lanes, 0);
-                int from = Math.max(j0, vectorEnd);
-                System.arraycopy(lanes, from - vectorEnd, c, i * n + from, n - from);
             }
         }
+    }
+
+    /** One vector of columns of four rows of C, the rows of A at {@code a0..a3}, into {@code out} row after row. */
+    private static void column(float[] a, int a0, int a1, int a2, int a3, int aCol, float[] b, int bBase, int bStride, int k, float[] out) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0, bi = bBase, ai = 0; p < k; p++, bi += bStride, ai += aCol) {
+            FloatVector bp = FloatVector.fromArray(S, b, bi);
+            c0 = FloatVector.broadcast(S, a[a0 + ai]).fma(bp, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + ai]).fma(bp, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + ai]).fma(bp, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + ai]).fma(bp, c3);
+        }
+        c0.intoArray(out, 0);
+        c1.intoArray(out, L);
+        c2.intoArray(out, 2 * L);
+        c3.intoArray(out, 3 * L);
     }
 
     /** Columns {@code [n - n % L, n)} of the [k, n] matrix B, each row padded with zeros to a full vector. */

@@ -59,8 +59,9 @@ class KernelPathsTest {
 
     @Test
     void largeProductsAreTheSameOnOneThreadAndTwo() {
-        // The chapter's products, packed panels split by rows and by panels (with a ragged tail), and ragged edges.
-        int[][] shapes = {{64, 128, 784}, {784, 128, 64}, {300, 1000, 50}, {32, 1030, 100}, {61, 70, 300}};
+        // The chapter's products, packed panels split by rows and by panels (with a ragged tail), ragged edges, and
+        // ten columns (all strips) with a last group of three rows.
+        int[][] shapes = {{64, 128, 784}, {784, 128, 64}, {300, 1000, 50}, {32, 1030, 100}, {61, 70, 300}, {515, 10, 600}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             float[] a = random(m * k, 1), b = random(k * n, 2);
