@@ -1,6 +1,7 @@
 package dev.scratchnet.kernel;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
@@ -11,9 +12,11 @@ import java.util.function.IntConsumer;
  * millisecond, so the workers wait briefly before they park, and a hand-over costs a few microseconds rather than
  * a thread wake-up. While they wait they yield the core to any other thread that wants it: in the first seconds of
  * a run that is the JIT compiler, which then finishes the kernels' fast code sooner (the second epoch of the
- * chapter's recipe took 0.5 s instead of 0.6-0.85). Part i always goes to thread i mod threads, so kernels that cut
- * the same data the same way (the row halves of a weight matrix, say) find it in that core's cache. Which thread
- * runs which part never changes a result: parts write disjoint outputs.
+ * chapter's recipe took 0.5 s instead of 0.6-0.85). Part i goes to thread i mod threads, so kernels that cut the same
+ * data the same way (the row halves of a weight matrix, say) find it in that core's cache; but a caller done with its
+ * own parts takes over the parts no worker has started. While the JIT compiler competes for the cores, a worker is
+ * often off its core for milliseconds, and waiting for it made the first epoch of the chapter's recipe twice as long
+ * (1.4-2.1 s against 0.7-1.0). Which thread runs which part never changes a result: parts write disjoint outputs.
  *
  * <p>A call made while the pool is busy (from another thread, or nested inside a part) runs on its caller alone.
  */
@@ -30,11 +33,15 @@ public final class Parallel {
     private Parallel() {
     }
 
-    /** One call's work: thread t runs parts t, t + threads, ...; finished parts are counted. */
+    /**
+     * One call's work: thread t runs parts t, t + threads, ...; a thread done with its own parts then takes any part
+     * no thread has started (a worker the system has not scheduled for a while would otherwise hold everyone up).
+     */
     private static final class Job {
         final IntConsumer body;
         final int parts;
         final int stride;
+        final AtomicIntegerArray started;
         final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
@@ -42,17 +49,31 @@ public final class Parallel {
             this.body = body;
             this.parts = parts;
             this.stride = stride;
+            this.started = new AtomicIntegerArray(parts);
         }
 
         void work(int thread) {
             for (int i = thread; i < parts; i += stride) {
-                try {
-                    body.accept(i);
-                } catch (Throwable t) {
-                    failure = t;
-                } finally {
-                    done.incrementAndGet();
-                }
+                run(i);
+            }
+        }
+
+        void takeUnstarted() {
+            for (int i = 0; i < parts; i++) {
+                run(i);
+            }
+        }
+
+        private void run(int part) {
+            if (started.get(part) != 0 || !started.compareAndSet(part, 0, 1)) {
+                return;
+            }
+            try {
+                body.accept(part);
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                done.incrementAndGet();
             }
         }
     }
@@ -99,6 +120,7 @@ public final class Parallel {
                 }
             }
             job.work(0);
+            job.takeUnstarted();
             while (job.done.get() < parts) {
                 Thread.onSpinWait();
             }

@@ -44,6 +44,21 @@ class ParallelTest {
     }
 
     @Test
+    void theCallerTakesOverPartsNoWorkerHasStarted() {
+        // A worker started afresh by setThreads needs far longer to begin than the caller needs for an empty part.
+        boolean takenOver = false;
+        for (int round = 0; round < 20 && !takenOver; round++) {
+            Parallel.setThreads(2);
+            Thread caller = Thread.currentThread();
+            Thread[] ranOn = new Thread[2];
+            Parallel.forEach(2, i -> ranOn[i] = Thread.currentThread());
+            assertSame(caller, ranOn[0]);
+            takenOver = ranOn[1] == caller;
+        }
+        assertTrue(takenOver, "the caller never took over the worker's part");
+    }
+
+    @Test
     void aFailingPartReachesTheCaller() {
         Parallel.setThreads(2);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forEach(4, i -> {
