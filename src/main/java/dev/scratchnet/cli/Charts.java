@@ -16,7 +16,6 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,25 +23,6 @@ import java.util.List;
 /** The pictures of a run: curves and the confusion matrix drawn with XChart, image grids drawn pixel by pixel. */
 final class Charts {
     private Charts() {
-    }
-
-    /**
-     * Draws a small chart and encodes it as PNG in memory, on a daemon thread: loading the charting and imaging
-     * classes and the fonts takes about a quarter of a second, which then overlaps the data loading instead of
-     * delaying the end of the run.
-     */
-    static void warmUpInBackground() {
-        Thread warmUp = new Thread(() -> {
-            try {
-                XYChart chart = new XYChartBuilder().width(64).height(48).title("warm-up").xAxisTitle("x").yAxisTitle("y").build();
-                chart.addSeries("s", List.of(1, 2), List.of(1.0, 2.0));
-                ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", OutputStream.nullOutputStream());
-            } catch (IOException | RuntimeException | LinkageError e) {
-                // Only a head start: the real charts report their own errors.
-            }
-        }, "scratchnet-charts-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
     }
 
     static void lossAndAccuracy(List<Trainer.Epoch> epochs, Path lossFile, Path accuracyFile) throws IOException {

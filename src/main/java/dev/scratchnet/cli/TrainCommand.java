@@ -8,7 +8,6 @@ import dev.scratchnet.examples.Trainer;
 import dev.scratchnet.layers.Layer;
 import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.kernel.Kernels;
-import dev.scratchnet.kernel.WarmUp;
 import dev.scratchnet.op.NumericsCheck;
 import dev.scratchnet.op.Profiler;
 import dev.scratchnet.op.Tensor;
@@ -111,8 +110,6 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         dataOptions.applyThreads(spec);
-        WarmUp.startInBackground();
-        Charts.warmUpInBackground();
         PrintWriter console = spec.commandLine().getOut();
         Prepared data = Prepared.of(dataOptions.load());
         Tensor yTrain = data.yTrain(), xTest = data.xTest(), yTest = data.yTest();

@@ -107,21 +107,6 @@ class KernelPathsTest {
     }
 
     @Test
-    void theWarmUpChangesNoResultRunningBesideRealWork() throws InterruptedException {
-        int m = 64, n = 128, k = 784;
-        float[] a = random(m * k, 11), b = random(k * n, 12), reference = new float[m * n];
-        vector.matmul(a, 0, b, 0, reference, m, n, k, false, false);
-        Thread warmUp = new Thread(WarmUp::run);
-        warmUp.start();
-        while (warmUp.isAlive()) {
-            float[] c = new float[m * n];
-            vector.matmul(a, 0, b, 0, c, m, n, k, false, false);
-            assertArrayEquals(reference, c);
-        }
-        warmUp.join();
-    }
-
-    @Test
     void matmulAgainstAPlainDotProduct() {
         int m = 5, n = 70, k = 9;
         float[] a = random(m * k, 3), b = random(k * n, 4), c = new float[m * n];
