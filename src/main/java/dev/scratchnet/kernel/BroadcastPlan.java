@@ -81,9 +81,23 @@ public final class BroadcastPlan {
         return dims.length == 0 ? 0 : strides[operand][dims.length - 1];
     }
 
+    /** The number of runs. */
+    public int runs() {
+        int runs = 1;
+        for (int axis = 0; axis < dims.length - 1; axis++) {
+            runs *= dims[axis];
+        }
+        return dims.length > 0 && dims[dims.length - 1] == 0 ? 0 : runs;
+    }
+
     /** A fresh cursor; call {@link Cursor#next()} before reading the first run. */
     public Cursor cursor() {
-        return new Cursor();
+        return new Cursor(0);
+    }
+
+    /** A cursor whose first {@link Cursor#next()} moves to run number {@code first} (counting from 0). */
+    public Cursor cursor(int first) {
+        return new Cursor(first);
     }
 
     /** The position of the current run in every operand. */
@@ -93,9 +107,16 @@ public final class BroadcastPlan {
         private boolean started;
         private boolean done;
 
-        private Cursor() {
+        private Cursor(int first) {
             for (int d : dims) {
                 done |= d == 0;
+            }
+            for (int axis = index.length - 1, rest = first; axis >= 0 && !done; axis--) {
+                index[axis] = rest % dims[axis];
+                rest /= dims[axis];
+                for (int o = 0; o < offsets.length; o++) {
+                    offsets[o] += index[axis] * strides[o][axis];
+                }
             }
         }
 

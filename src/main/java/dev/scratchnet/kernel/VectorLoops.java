@@ -19,11 +19,15 @@ final class VectorLoops implements Loops {
 
     @Override
     public void map(UnaryOp op, float[] x, int xOff, float[] out, int n) {
-        int end = op.exact ? S.loopBound(n) : 0;
-        for (int i = 0; i < end; i += L) {
-            apply(op, FloatVector.fromArray(S, x, xOff + i)).intoArray(out, i);
-        }
-        ScalarLoops.map(op, x, xOff, out, end, n);
+        int parts = n < PARALLEL_THRESHOLD ? 1 : Parallel.threads();
+        Parallel.forEach(parts, part -> {
+            int from = S.loopBound((int) ((long) n * part / parts)), to = part == parts - 1 ? n : S.loopBound((int) ((long) n * (part + 1) / parts));
+            int end = op.exact ? from + S.loopBound(to - from) : from;
+            for (int i = from; i < end; i += L) {
+                apply(op, FloatVector.fromArray(S, x, xOff + i)).intoArray(out, i);
+            }
+            ScalarLoops.map(op, x, xOff, out, end, to);
+        });
     }
 
     private static FloatVector apply(UnaryOp op, FloatVector x) {
@@ -38,16 +42,33 @@ final class VectorLoops implements Loops {
 
     @Override
     public void zip(BinaryOp op, BroadcastPlan plan, float[] a, int aOff, float[] b, int bOff, float[] out) {
-        int len = plan.runLength(), as = plan.step(0), bs = plan.step(1);
-        int end = as <= 1 && bs <= 1 ? S.loopBound(len) : 0;
-        for (BroadcastPlan.Cursor c = plan.cursor(); c.next(); ) {
+        int len = plan.runLength(), runs = plan.runs();
+        if ((long) len * runs < PARALLEL_THRESHOLD) {
+            zipRuns(op, plan, a, aOff, b, bOff, out, 0, runs, 0, len);
+        } else if (runs == 1) {
+            int parts = Parallel.threads();
+            Parallel.forEach(parts, part -> zipRuns(op, plan, a, aOff, b, bOff, out, 0, 1,
+                    S.loopBound((int) ((long) len * part / parts)), part == parts - 1 ? len : S.loopBound((int) ((long) len * (part + 1) / parts))));
+        } else {
+            int parts = Math.min(Parallel.threads(), runs);
+            Parallel.forEach(parts, part -> zipRuns(op, plan, a, aOff, b, bOff, out, (int) ((long) runs * part / parts), (int) ((long) runs * (part + 1) / parts), 0, len));
+        }
+    }
+
+    /** Elements {@code [from, to)} of runs {@code [firstRun, endRun)} of {@link #zip}. */
+    private static void zipRuns(BinaryOp op, BroadcastPlan plan, float[] a, int aOff, float[] b, int bOff, float[] out,
+                                int firstRun, int endRun, int from, int to) {
+        int as = plan.step(0), bs = plan.step(1);
+        int end = as <= 1 && bs <= 1 ? from + S.loopBound(to - from) : from;
+        BroadcastPlan.Cursor c = plan.cursor(firstRun);
+        for (int run = firstRun; run < endRun && c.next(); run++) {
             int ai = aOff + c.offset(0), bi = bOff + c.offset(1), oi = c.offset(2);
-            for (int k = 0; k < end; k += L) {
+            for (int k = from; k < end; k += L) {
                 FloatVector x = as == 1 ? FloatVector.fromArray(S, a, ai + k) : FloatVector.broadcast(S, a[ai]);
                 FloatVector y = bs == 1 ? FloatVector.fromArray(S, b, bi + k) : FloatVector.broadcast(S, b[bi]);
                 apply(op, x, y).intoArray(out, oi + k);
             }
-            ScalarLoops.zipRun(op, a, ai, as, b, bi, bs, out, oi, end, len);
+            ScalarLoops.zipRun(op, a, ai, as, b, bi, bs, out, oi, end, to);
         }
     }
 

@@ -16,7 +16,7 @@ class BroadcastPlanTest {
 
     @Provide
     Arbitrary<Case> shapes() {
-        Arbitrary<int[]> dims = Arbitraries.integers().between(1, 4).array(int[].class).ofMinSize(0).ofMaxSize(4);
+        Arbitrary<int[]> dims = Arbitraries.integers().between(0, 4).array(int[].class).ofMinSize(0).ofMaxSize(4);
         Arbitrary<Long> masks = Arbitraries.longs().between(0, 255);
         return Combinators.combine(dims, masks, masks, Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 4))
                 .as((out, ma, mb, dropA, dropB) -> new Case(out, derive(out, ma, dropA), derive(out, mb, dropB)));
@@ -52,6 +52,21 @@ class BroadcastPlanTest {
             expected[flat] = 1000 * a[offset(index, c.a())] + b[offset(index, c.b())];
         }
         assertArrayEquals(expected, got);
+    }
+
+    @Property(tries = 200)
+    void aCursorStartsAtAnyRunWhereAFreshOneGetsToIt(@ForAll("shapes") Case c) {
+        BroadcastPlan plan = BroadcastPlan.of(c.out(), c.a(), c.b(), c.out());
+        java.util.List<int[]> fromStart = new java.util.ArrayList<>();
+        for (BroadcastPlan.Cursor cursor = plan.cursor(); cursor.next(); ) {
+            fromStart.add(new int[] {cursor.offset(0), cursor.offset(1), cursor.offset(2)});
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(fromStart.size(), plan.runs());
+        for (int run = 0; run < plan.runs(); run++) {
+            BroadcastPlan.Cursor cursor = plan.cursor(run);
+            org.junit.jupiter.api.Assertions.assertTrue(cursor.next());
+            assertArrayEquals(fromStart.get(run), new int[] {cursor.offset(0), cursor.offset(1), cursor.offset(2)}, "run " + run);
+        }
     }
 
     private static int size(int[] dims) {

@@ -151,6 +151,37 @@ class KernelPathsTest {
         }
     }
 
+    @Test
+    void largeElementwiseOpsAreTheSameOnOneThreadAndTwo() {
+        // One long run (same shapes), many runs (a bias row, a value per row), and ragged splits.
+        int[][] shapes = {{1, 40_003}, {300, 130}, {3, 20_011}, {513, 1024}};
+        for (int[] shape : shapes) {
+            int rows = shape[0], cols = shape[1], n = rows * cols;
+            float[] a = random(n, rows), full = random(n, 5), row = random(cols, 6), perRow = random(rows, 7);
+            int[][] otherShapes = {{rows, cols}, {cols}, {rows, 1}};
+            float[][] others = {full, row, perRow};
+            for (int o = 0; o < others.length; o++) {
+                BroadcastPlan plan = BroadcastPlan.of(new int[] {rows, cols}, new int[] {rows, cols}, otherShapes[o], new int[] {rows, cols});
+                float[] expected = new float[n];
+                scalarLoops.zip(BinaryOp.RELU_GRAD, plan, a, 0, others[o], 0, expected);
+                for (int threads = 1; threads <= 2; threads++) {
+                    Parallel.setThreads(threads);
+                    float[] got = new float[n];
+                    vectorLoops.zip(BinaryOp.RELU_GRAD, plan, a, 0, others[o], 0, got);
+                    assertArrayEquals(expected, got, rows + "x" + cols + " with " + java.util.Arrays.toString(otherShapes[o]) + " on " + threads);
+                }
+            }
+            float[] expected = new float[n];
+            scalarLoops.map(UnaryOp.RELU, a, 0, expected, n);
+            for (int threads = 1; threads <= 2; threads++) {
+                Parallel.setThreads(threads);
+                float[] got = new float[n];
+                vectorLoops.map(UnaryOp.RELU, a, 0, got, n);
+                assertArrayEquals(expected, got);
+            }
+        }
+    }
+
     @Property(tries = 30)
     void pixelsBecomeTheirValueOver255OnBothPaths(@ForAll @IntRange(min = 0, max = 300) int n, @ForAll @IntRange(min = 0, max = 40) int offset) {
         byte[] pixels = new byte[offset + n];
