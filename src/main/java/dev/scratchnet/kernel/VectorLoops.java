@@ -21,13 +21,18 @@ final class VectorLoops implements Loops {
     public void map(UnaryOp op, float[] x, int xOff, float[] out, int n) {
         int parts = n < PARALLEL_THRESHOLD ? 1 : Parallel.threads();
         Parallel.forEach(parts, part -> {
-            int from = S.loopBound((int) ((long) n * part / parts)), to = part == parts - 1 ? n : S.loopBound((int) ((long) n * (part + 1) / parts));
+            int from = cut(n, part, parts), to = cut(n, part + 1, parts);
             int end = op.exact ? from + S.loopBound(to - from) : from;
             for (int i = from; i < end; i += L) {
                 apply(op, FloatVector.fromArray(S, x, xOff + i)).intoArray(out, i);
             }
             ScalarLoops.map(op, x, xOff, out, end, to);
         });
+    }
+
+    /** Where part {@code part} of {@code parts} of {@code n} elements starts: on a whole vector, and {@code n} at the end. */
+    private static int cut(int n, int part, int parts) {
+        return part == parts ? n : S.loopBound((int) ((long) n * part / parts));
     }
 
     private static FloatVector apply(UnaryOp op, FloatVector x) {
@@ -47,11 +52,11 @@ final class VectorLoops implements Loops {
             zipRuns(op, plan, a, aOff, b, bOff, out, 0, runs, 0, len);
         } else if (runs == 1) {
             int parts = Parallel.threads();
-            Parallel.forEach(parts, part -> zipRuns(op, plan, a, aOff, b, bOff, out, 0, 1,
-                    S.loopBound((int) ((long) len * part / parts)), part == parts - 1 ? len : S.loopBound((int) ((long) len * (part + 1) / parts))));
+            Parallel.forEach(parts, part -> zipRuns(op, plan, a, aOff, b, bOff, out, 0, 1, cut(len, part, parts), cut(len, part + 1, parts)));
         } else {
             int parts = Math.min(Parallel.threads(), runs);
-            Parallel.forEach(parts, part -> zipRuns(op, plan, a, aOff, b, bOff, out, (int) ((long) runs * part / parts), (int) ((long) runs * (part + 1) / parts), 0, len));
+            Parallel.forEach(parts, part -> zipRuns(op, plan, a, aOff, b, bOff, out, (int) ((long) runs * part / parts),
+                    (int) ((long) runs * (part + 1) / parts), 0, len));
         }
     }
 

@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The float32 product on the Vector API. The output is cut into tiles of 4 rows by 4 vectors (64 columns with
  * AVX-512): a tile's 16 accumulators stay in registers while the loop runs over the shared dimension, loading
  * 4 vectors of a row of B and broadcasting 4 values of A for 16 fused multiply-adds. Columns that do not fill
- * a tile, and rows that do not fill one, take a strip of four rows by one vector; the last columns that do not fill
- * a vector are first copied into zero-padded rows, as masked loads are slow on some JDKs. Every element is accumulated in the same
- * order, with fused multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
+ * a tile, and rows that do not fill one, take strips of four rows by one vector; the last columns that do not fill
+ * a vector are first copied into zero-padded rows, as masked loads are slow on some JDKs. Every element is
+ * accumulated in the same order, with fused multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
  */
 final class VectorMatMul implements MatMul {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
