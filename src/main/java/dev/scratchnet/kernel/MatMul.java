@@ -2,9 +2,10 @@ package dev.scratchnet.kernel;
 
 /**
  * Matrix products {@code C = op(A) · op(B)} where op is the identity or the transpose, for the three layouts a
- * training step needs (A·B forward, A·Bᵀ for the input gradient, Aᵀ·B for the weight gradient). Aᵀ is read in
- * place; for A·Bᵀ, B is first transposed into a blocked copy. {@code C} is [m, n] and dense; {@code op(A)} is [m, k]; {@code op(B)} is [k, n]; A and B
- * are dense row-major from their offsets, so A is [k, m] when {@code transA}.
+ * training step needs (A·B forward, A·Bᵀ for the input gradient, Aᵀ·B for the weight gradient), with no transposed
+ * copy of a whole operand: Aᵀ is read in place with other strides, and the vector path gathers Bᵀ a 64-column panel
+ * at a time into the buffer it packs panels into anyway. {@code C} is [m, n] and dense; {@code op(A)} is [m, k];
+ * {@code op(B)} is [k, n]; A and B are dense row-major from their offsets, so A is [k, m] when {@code transA}.
  */
 public interface MatMul {
     /** Below this many multiply-adds a product runs on the caller's thread alone. */
@@ -14,9 +15,10 @@ public interface MatMul {
 
     /**
      * The primitive each implementation provides: C = A·B over {@code k} steps of the shared dimension, A's element
-     * (i, p) at {@code aOff + i·aRow + p·aCol}, B dense [k, n] from {@code bOff}. Every element of C is written.
+     * (i, p) at {@code aOff + i·aRow + p·aCol}, B's element (p, j) at {@code bOff + p·bRow + j·bCol}. Every element
+     * of C is written.
      */
-    void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, float[] c, int m, int n, int k);
+    void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int m, int n, int k);
 
     /** The product in one of the three layouts, split over the shared dimension where {@link #splitPoint} says. */
     default void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int m, int n, int k, boolean transA, boolean transB) {
@@ -25,18 +27,16 @@ public interface MatMul {
             float[] upper = new float[m * n];
             Parallel.forEach(2, part -> {
                 if (part == 0) {
-                    product(a, aOff, k, 1, b, bOff, c, m, n, half);
+                    product(a, aOff, k, 1, b, bOff, n, 1, c, m, n, half);
                 } else {
-                    product(a, aOff + half, k, 1, b, bOff + half * n, upper, m, n, k - half);
+                    product(a, aOff + half, k, 1, b, bOff + half * n, n, 1, upper, m, n, k - half);
                 }
             });
             for (int i = 0; i < upper.length; i++) {
                 c[i] += upper[i];
             }
-        } else if (transB) {
-            product(a, aOff, transA ? 1 : k, transA ? m : 1, Transpose.of(b, bOff, n, k), 0, c, m, n, k);
         } else {
-            product(a, aOff, transA ? 1 : k, transA ? m : 1, b, bOff, c, m, n, k);
+            product(a, aOff, transA ? 1 : k, transA ? m : 1, b, bOff, transB ? 1 : n, transB ? k : 1, c, m, n, k);
         }
     }
 

@@ -7,17 +7,30 @@ package dev.scratchnet.kernel;
  */
 final class ScalarMatMul implements MatMul {
     @Override
-    public void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, float[] c, int m, int n, int k) {
+    public void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int m, int n, int k) {
+        float[] rows = bCol == 1 ? b : dense(b, bOff, bRow, bCol, k, n);
+        int rowsOff = bCol == 1 ? bOff : 0, rowStride = bCol == 1 ? bRow : n;
         java.util.Arrays.fill(c, 0, m * n, 0f);
         for (int i = 0; i < m; i++) {
             int ci = i * n;
             for (int p = 0; p < k; p++) {
                 float aip = a[aOff + i * aRow + p * aCol];
-                int bp = bOff + p * n;
+                int bp = rowsOff + p * rowStride;
                 for (int j = 0; j < n; j++) {
-                    c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
+                    c[ci + j] = Math.fma(aip, rows[bp + j], c[ci + j]);
                 }
             }
         }
+    }
+
+    /** B as a dense [k, n] matrix, so that the loop above runs along contiguous rows. */
+    private static float[] dense(float[] b, int bOff, int bRow, int bCol, int k, int n) {
+        float[] out = new float[k * n];
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                out[p * n + j] = b[bOff + p * bRow + j * bCol];
+            }
+        }
+        return out;
     }
 }

@@ -6,10 +6,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The float32 product on the Vector API. The output is cut into tiles of 4 rows by 4 vectors (64 columns with
  * AVX-512): a tile's 16 accumulators stay in registers while the loop runs over the shared dimension, loading
- * 4 vectors of a row of B and broadcasting 4 values of A for 16 fused multiply-adds. Columns that do not fill
- * a tile, and rows that do not fill one, take strips of four rows by one vector; the last columns that do not fill
- * a vector are first copied into zero-padded rows, as masked loads are slow on some JDKs. Every element is
- * accumulated in the same order, with fused multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
+ * 4 vectors of a row of B and broadcasting 4 values of A for 16 fused multiply-adds. A transposed B is gathered a
+ * panel at a time into a contiguous buffer, as long rows of B are. Rows that do not fill a tile take strips of four
+ * rows by one vector; so do the columns that do not fill a panel, first copied into rows padded with zeros to whole
+ * vectors (masked loads are slow on some JDKs). Every element is accumulated in the same order, with fused
+ * multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
  */
 final class VectorMatMul implements MatMul {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -26,10 +27,11 @@ final class VectorMatMul implements MatMul {
     private static final int PACK_MIN_BLOCKS = 8;
 
     @Override
-    public void product(float[] a, int aOff, int aRow, int aCol, float[] bb, int bo, float[] c, int m, int n, int k) {
-        float[] tail = tailColumns(bb, bo, n, k);
+    public void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int m, int n, int k) {
         int fullCols = n - n % COLS, fullRows = m - m % ROWS;
         int panels = fullCols / COLS, blocks = fullRows / ROWS;
+        int restWidth = n - fullCols, restStride = (restWidth + L - 1) / L * L;
+        float[] rest = restWidth == 0 ? null : columns(b, bOff, bRow, bCol, k, fullCols, restWidth, restStride);
         int parts = (long) m * n * k < MatMul.PARALLEL_THRESHOLD ? 1 : Parallel.threads();
         boolean byPanel = panels >= parts && panels >= blocks;
         Parallel.forEach(parts, part -> {
@@ -45,14 +47,14 @@ final class VectorMatMul implements MatMul {
                 r0 = blocks * part / parts;
                 r1 = blocks * (part + 1) / parts;
             }
-            float[] packed = n >= PACK_MIN_COLUMNS && r1 - r0 >= PACK_MIN_BLOCKS ? new float[k * COLS] : null;
+            boolean lastRows = fullRows < m && (byPanel || part == parts - 1);
+            boolean pack = bCol != 1 || n >= PACK_MIN_COLUMNS && r1 - r0 >= PACK_MIN_BLOCKS;
+            float[] packed = pack ? new float[k * COLS] : null;
             for (int panel = p0; panel < p1; panel++) {
-                float[] pb = bb;
-                int pbOff = bo + panel * COLS, pbStride = n;
-                if (packed != null) {
-                    for (int p = 0; p < k; p++) {
-                        System.arraycopy(bb, bo + p * n + panel * COLS, packed, p * COLS, COLS);
-                    }
+                float[] pb = b;
+                int pbOff = bOff + panel * COLS * bCol, pbStride = bRow;
+                if (pack) {
+                    pack(b, pbOff, bRow, bCol, k, packed);
                     pb = packed;
                     pbOff = 0;
                     pbStride = COLS;
@@ -60,13 +62,15 @@ final class VectorMatMul implements MatMul {
                 for (int block = r0; block < r1; block++) {
                     tile(a, aOff + block * ROWS * aRow, aRow, aCol, pb, pbOff, pbStride, c, block * ROWS * n + panel * COLS, n, k);
                 }
+                if (lastRows) {
+                    strip(a, aOff, aRow, aCol, pb, pbOff, pbStride, c, n, k, fullRows, m, panel * COLS, COLS);
+                }
             }
-            // The strips left over: columns right of the full panels for this part's rows, and the last rows.
-            int rowsFrom = byPanel ? (part == 0 ? 0 : m) : r0 * ROWS;
-            int rowsTo = byPanel ? (part == 0 ? fullRows : m) : r1 * ROWS;
-            strip(a, aOff, aRow, aCol, bb, bo, tail, c, n, k, rowsFrom, rowsTo, fullCols);
-            if (part == parts - 1) {
-                strip(a, aOff, aRow, aCol, bb, bo, tail, c, n, k, fullRows, m, 0);
+            if (rest != null) {
+                // The columns right of the full panels, for this part's rows (and the last rows, for the last part).
+                int rowsFrom = byPanel ? (part == 0 ? 0 : m) : r0 * ROWS;
+                int rowsTo = byPanel || part == parts - 1 ? m : r1 * ROWS;
+                strip(a, aOff, aRow, aCol, rest, 0, restStride, c, n, k, rowsFrom, rowsTo, fullCols, restWidth);
             }
         });
     }
@@ -118,24 +122,21 @@ final class VectorMatMul implements MatMul {
     }
 
     /**
-     * Rows {@code [i0, i1)} and columns {@code [j0, n)} of C, four rows and one vector at a time: four independent
-     * chains of fused multiply-adds, where one row alone would wait on each add's latency (products with ten columns
-     * are all strip). The last columns, fewer than a vector, are computed from {@code tail}: those columns of B
-     * copied into rows of a full vector. A last group of fewer than four rows repeats its last row.
+     * Rows {@code [i0, i1)} and columns {@code [j0, j0 + width)} of C, from B's columns at {@code bBase} (rows
+     * {@code bStride} apart, readable a whole vector past {@code width}), four rows and one vector at a time: four
+     * independent chains of fused multiply-adds, where one row alone would wait on each add's latency (products with
+     * ten columns are all strip). A last group of fewer than four rows repeats its last row.
      */
-    private static void strip(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, float[] tail, float[] c, int n, int k,
-                              int i0, int i1, int j0) {
+    private static void strip(float[] a, int aOff, int aRow, int aCol, float[] b, int bBase, int bStride, float[] c, int n, int k,
+                              int i0, int i1, int j0, int width) {
         float[] lanes = new float[ROWS * L];
         for (int i = i0; i < i1; i += ROWS) {
             int rows = Math.min(ROWS, i1 - i);
             int a0 = aOff + i * aRow, last = aOff + (i + rows - 1) * aRow;
-            for (int j = j0; j < n; j += L) {
-                int width = Math.min(L, n - j);
-                boolean fromTail = width < L;
-                column(a, a0, Math.min(a0 + aRow, last), Math.min(a0 + 2 * aRow, last), last, aCol,
-                        fromTail ? tail : b, fromTail ? 0 : bOff + j, fromTail ? L : n, k, lanes);
+            for (int j = 0; j < width; j += L) {
+                column(a, a0, Math.min(a0 + aRow, last), Math.min(a0 + 2 * aRow, last), last, aCol, b, bBase + j, bStride, k, lanes);
                 for (int r = 0; r < rows; r++) {
-                    System.arraycopy(lanes, r * L, c, (i + r) * n + j, width);
+                    System.arraycopy(lanes, r * L, c, (i + r) * n + j0 + j, Math.min(L, width - j));
                 }
             }
         }
@@ -157,16 +158,29 @@ final class VectorMatMul implements MatMul {
         c3.intoArray(out, 3 * L);
     }
 
-    /** Columns {@code [n - n % L, n)} of the [k, n] matrix B, each row padded with zeros to a full vector. */
-    private static float[] tailColumns(float[] b, int bOff, int n, int k) {
-        int from = n - n % L;
-        if (from == n) {
-            return null;
+    /** Panel {@code [k, COLS]} of B from {@code base} into {@code packed}, its rows contiguous. */
+    private static void pack(float[] b, int base, int bRow, int bCol, int k, float[] packed) {
+        if (bCol == 1) {
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, base + p * bRow, packed, p * COLS, COLS);
+            }
+        } else {
+            for (int j = 0; j < COLS; j++) {
+                for (int p = 0; p < k; p++) {
+                    packed[p * COLS + j] = b[base + p * bRow + j * bCol];
+                }
+            }
         }
-        float[] tail = new float[k * L];
+    }
+
+    /** Columns {@code [from, from + width)} of B as a [k, stride] matrix, each row padded with zeros. */
+    private static float[] columns(float[] b, int bOff, int bRow, int bCol, int k, int from, int width, int stride) {
+        float[] out = new float[k * stride];
         for (int p = 0; p < k; p++) {
-            System.arraycopy(b, bOff + p * n + from, tail, p * L, n - from);
+            for (int j = 0; j < width; j++) {
+                out[p * stride + j] = b[bOff + p * bRow + (from + j) * bCol];
+            }
         }
-        return tail;
+        return out;
     }
 }

@@ -58,21 +58,25 @@ class KernelPathsTest {
     }
 
     @Test
-    void largeProductsAreTheSameOnOneThreadAndTwo() {
+    void largeProductsAreTheSameOnOneThreadAndTwoInEveryLayout() {
         // The chapter's products, packed panels split by rows and by panels (with a ragged tail), ragged edges, and
-        // ten columns (all strips) with a last group of three rows.
+        // ten columns (all strips) with a last group of three rows; each as A·B, A·Bᵀ and Aᵀ·B.
         int[][] shapes = {{64, 128, 784}, {784, 128, 64}, {300, 1000, 50}, {32, 1030, 100}, {61, 70, 300}, {515, 10, 600}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             float[] a = random(m * k, 1), b = random(k * n, 2);
-            float[] one = new float[m * n], two = new float[m * n], reference = new float[m * n];
-            Parallel.setThreads(1);
-            vector.matmul(a, 0, b, 0, one, m, n, k, false, false);
-            Parallel.setThreads(2);
-            vector.matmul(a, 0, b, 0, two, m, n, k, false, false);
-            scalar.matmul(a, 0, b, 0, reference, m, n, k, false, false);
-            assertArrayEquals(one, two);
-            assertArrayEquals(reference, two);
+            for (int layout = 0; layout < 3; layout++) {
+                boolean transA = layout == 2, transB = layout == 1;
+                float[] one = new float[m * n], two = new float[m * n], reference = new float[m * n];
+                Parallel.setThreads(1);
+                vector.matmul(a, 0, b, 0, one, m, n, k, transA, transB);
+                Parallel.setThreads(2);
+                vector.matmul(a, 0, b, 0, two, m, n, k, transA, transB);
+                scalar.matmul(a, 0, b, 0, reference, m, n, k, transA, transB);
+                String where = java.util.Arrays.toString(s) + (transA ? " Aᵀ·B" : transB ? " A·Bᵀ" : " A·B");
+                assertArrayEquals(one, two, where);
+                assertArrayEquals(reference, two, where);
+            }
         }
     }
 
