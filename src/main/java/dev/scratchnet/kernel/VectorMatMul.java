@@ -33,9 +33,9 @@ final class VectorMatMul implements MatMul {
         int restWidth = n - fullCols, restStride = (restWidth + L - 1) / L * L;
         float[] rest = restWidth == 0 ? null : columns(b, bOff, bRow, bCol, k, fullCols, restWidth, restStride);
         int parts = (long) m * n * k < MatMul.PARALLEL_THRESHOLD ? 1 : Parallel.threads();
-        // Split by panels where there are more of them than row blocks, or where B is transposed: each core then
-        // gathers only its own panels.
-        boolean byPanel = panels >= parts && (panels >= blocks || bCol != 1);
+        // Split by panels where there are more of them than row blocks, or where B's panels are packed (long or
+        // transposed rows): each core then packs only its own panels, and reads A as often either way.
+        boolean byPanel = panels >= parts && (panels >= blocks || bCol != 1 || n >= PACK_MIN_COLUMNS);
         Parallel.forEach(parts, part -> {
             int p0, p1, r0, r1;
             if (byPanel) {
