@@ -8,7 +8,7 @@ package dev.scratchnet.kernel;
 final class ScalarMatMul implements MatMul {
     @Override
     public void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int m, int n, int k) {
-        float[] rows = bCol == 1 ? b : dense(b, bOff, bRow, bCol, k, n);
+        float[] rows = bCol == 1 ? b : columns(b, bOff, bRow, bCol, k, 0, n, n);
         int rowsOff = bCol == 1 ? bOff : 0, rowStride = bCol == 1 ? bRow : n;
         java.util.Arrays.fill(c, 0, m * n, 0f);
         for (int i = 0; i < m; i++) {
@@ -23,12 +23,15 @@ final class ScalarMatMul implements MatMul {
         }
     }
 
-    /** B as a dense [k, n] matrix, so that the loop above runs along contiguous rows. */
-    private static float[] dense(float[] b, int bOff, int bRow, int bCol, int k, int n) {
-        float[] out = new float[k * n];
+    /**
+     * Columns {@code [from, from + width)} of B as a dense [k, stride] matrix, each row padded with zeros: a B read
+     * with other strides (transposed) made contiguous, for the loop above and for the vector path's last columns.
+     */
+    static float[] columns(float[] b, int bOff, int bRow, int bCol, int k, int from, int width, int stride) {
+        float[] out = new float[k * stride];
         for (int p = 0; p < k; p++) {
-            for (int j = 0; j < n; j++) {
-                out[p * n + j] = b[bOff + p * bRow + j * bCol];
+            for (int j = 0; j < width; j++) {
+                out[p * stride + j] = b[bOff + p * bRow + (from + j) * bCol];
             }
         }
         return out;

@@ -31,7 +31,7 @@ final class VectorMatMul implements MatMul {
         int fullCols = n - n % COLS, fullRows = m - m % ROWS;
         int panels = fullCols / COLS, blocks = fullRows / ROWS;
         int restWidth = n - fullCols, restStride = (restWidth + L - 1) / L * L;
-        float[] rest = restWidth == 0 ? null : columns(b, bOff, bRow, bCol, k, fullCols, restWidth, restStride);
+        float[] rest = restWidth == 0 ? null : ScalarMatMul.columns(b, bOff, bRow, bCol, k, fullCols, restWidth, restStride);
         int parts = (long) m * n * k < MatMul.PARALLEL_THRESHOLD ? 1 : Parallel.threads();
         // Split by panels where there are more of them than row blocks, or where B's panels are packed (long or
         // transposed rows): each core then packs only its own panels, and reads A as often either way.
@@ -173,16 +173,5 @@ final class VectorMatMul implements MatMul {
                 }
             }
         }
-    }
-
-    /** Columns {@code [from, from + width)} of B as a [k, stride] matrix, each row padded with zeros. */
-    private static float[] columns(float[] b, int bOff, int bRow, int bCol, int k, int from, int width, int stride) {
-        float[] out = new float[k * stride];
-        for (int p = 0; p < k; p++) {
-            for (int j = 0; j < width; j++) {
-                out[p * stride + j] = b[bOff + p * bRow + (from + j) * bCol];
-            }
-        }
-        return out;
     }
 }
