@@ -4,19 +4,27 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float32 product on the Vector API. The output is cut into tiles of 4 rows by 4 vectors (64 columns with
- * AVX-512): a tile's 16 accumulators stay in registers while the loop runs over the shared dimension, loading
- * 4 vectors of a row of B and broadcasting 4 values of A for 16 fused multiply-adds. A transposed B is gathered a
- * panel at a time into a contiguous buffer, as long rows of B are. Rows that do not fill a tile take strips of four
- * rows by one vector; so do the columns that do not fill a panel, first copied into rows padded with zeros to whole
- * vectors (masked loads are slow on some JDKs). Every element is accumulated in the same order, with fused
- * multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
+ * The float32 product on the Vector API. The output is cut into tiles of 5 rows by 4 vectors (64 columns with
+ * AVX-512): a tile's 20 accumulators stay in registers while the loop runs over the shared dimension, loading
+ * 4 vectors of a row of B and broadcasting 5 values of A for 20 fused multiply-adds. A last tile of fewer rows
+ * repeats its last row. A transposed B is gathered a panel at a time into a contiguous buffer, as long rows of B are.
+ * The columns that do not fill a panel take strips of four rows by one vector, first copied into rows padded with
+ * zeros to whole vectors (masked loads are slow on some JDKs). Every element is accumulated in the same order, with
+ * fused multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
  */
 final class VectorMatMul implements MatMul {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final int ROWS = 4;
+    /**
+     * A tile's rows. Each row of B a tile loads serves this many rows of C: with 4 rows the chapter's products read B
+     * from the L2 cache about as fast as it delivers (the larger products ran 9% slower than with 5). With 6 rows,
+     * 24 accumulators, 4 vectors of B and a broadcast value would fill 29 of the 32 vector registers; C2 then spilled
+     * accumulators to the stack inside the loop and the chapter's step ran up to 50% slower.
+     */
+    private static final int ROWS = 5;
     private static final int COLS = 4 * L;
+    /** A strip's rows: four independent chains of fused multiply-adds. */
+    private static final int STRIP_ROWS = 4;
     /**
      * A panel of B is first copied into a contiguous buffer ("packed") when B's rows are at least this long: read in
      * place, its rows lie a kilobyte or more apart, map to the same few sets of the L1 cache and evict each other
@@ -28,8 +36,8 @@ final class VectorMatMul implements MatMul {
 
     @Override
     public void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int m, int n, int k) {
-        int fullCols = n - n % COLS, fullRows = m - m % ROWS;
-        int panels = fullCols / COLS, blocks = fullRows / ROWS;
+        int fullCols = n - n % COLS;
+        int panels = fullCols / COLS, blocks = (m + ROWS - 1) / ROWS;
         int restWidth = n - fullCols, restStride = (restWidth + L - 1) / L * L;
         float[] rest = restWidth == 0 ? null : ScalarMatMul.columns(b, bOff, bRow, bCol, k, fullCols, restWidth, restStride);
         int parts = (long) m * n * k < MatMul.PARALLEL_THRESHOLD ? 1 : Parallel.threads();
@@ -49,7 +57,6 @@ final class VectorMatMul implements MatMul {
                 r0 = blocks * part / parts;
                 r1 = blocks * (part + 1) / parts;
             }
-            boolean lastRows = fullRows < m && (byPanel || part == parts - 1);
             boolean pack = bCol != 1 || n >= PACK_MIN_COLUMNS && r1 - r0 >= PACK_MIN_BLOCKS;
             float[] packed = pack ? new float[k * COLS] : null;
             for (int panel = p0; panel < p1; panel++) {
@@ -62,28 +69,33 @@ final class VectorMatMul implements MatMul {
                     pbStride = COLS;
                 }
                 for (int block = r0; block < r1; block++) {
-                    tile(a, aOff + block * ROWS * aRow, aRow, aCol, pb, pbOff, pbStride, c, block * ROWS * n + panel * COLS, n, k);
-                }
-                if (lastRows) {
-                    strip(a, aOff, aRow, aCol, pb, pbOff, pbStride, c, n, k, fullRows, m, panel * COLS, COLS);
+                    int i = block * ROWS;
+                    tile(a, aOff, aRow, aCol, i, Math.min(ROWS, m - i), pb, pbOff, pbStride, c, i * n + panel * COLS, n, k);
                 }
             }
             if (rest != null) {
-                // The columns right of the full panels, for this part's rows (and the last rows, for the last part).
-                int rowsFrom = byPanel ? (part == 0 ? 0 : m) : r0 * ROWS;
-                int rowsTo = byPanel || part == parts - 1 ? m : r1 * ROWS;
+                // The columns right of the full panels, for this part's rows.
+                int rowsFrom = byPanel ? (part == 0 ? 0 : m) : Math.min(m, r0 * ROWS);
+                int rowsTo = byPanel ? m : Math.min(m, r1 * ROWS);
                 strip(a, aOff, aRow, aCol, rest, 0, restStride, c, n, k, rowsFrom, rowsTo, fullCols, restWidth);
             }
         });
     }
 
-    /** One 4 x (4 vectors) tile of C from A's rows at {@code aBase} and B's columns from {@code bBase}. */
-    private static void tile(float[] a, int aBase, int aRow, int aCol, float[] b, int bBase, int bStride, float[] c, int cBase, int n, int k) {
+    /**
+     * One tile of C, {@code rows} (at most {@value #ROWS}) rows from {@code i} by 4 vectors from B's columns at {@code bBase}. A
+     * tile of fewer rows repeats its last row and stores only its own.
+     */
+    private static void tile(float[] a, int aOff, int aRow, int aCol, int i, int rows, float[] b, int bBase, int bStride, float[] c, int cBase,
+                             int n, int k) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        int a0 = aBase, a1 = aBase + aRow, a2 = aBase + 2 * aRow, a3 = aBase + 3 * aRow;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+        int last = rows - 1;
+        int a0 = aOff + i * aRow, a1 = a0 + Math.min(1, last) * aRow, a2 = a0 + Math.min(2, last) * aRow;
+        int a3 = a0 + Math.min(3, last) * aRow, a4 = a0 + last * aRow;
         for (int p = 0, bi = bBase, ai = 0; p < k; p++, bi += bStride, ai += aCol) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
@@ -109,18 +121,41 @@ final class VectorMatMul implements MatMul {
             c31 = x.fma(b1, c31);
             c32 = x.fma(b2, c32);
             c33 = x.fma(b3, c33);
+            x = FloatVector.broadcast(S, a[a4 + ai]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            c42 = x.fma(b2, c42);
+            c43 = x.fma(b3, c43);
         }
-        store(c, cBase, c00, c01, c02, c03);
-        store(c, cBase + n, c10, c11, c12, c13);
-        store(c, cBase + 2 * n, c20, c21, c22, c23);
-        store(c, cBase + 3 * n, c30, c31, c32, c33);
-    }
-
-    private static void store(float[] c, int at, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-        v0.intoArray(c, at);
-        v1.intoArray(c, at + L);
-        v2.intoArray(c, at + 2 * L);
-        v3.intoArray(c, at + 3 * L);
+        // Stored here rather than by a helper: a call that C2 does not inline would box the accumulators (3-5x slower).
+        c00.intoArray(c, cBase);
+        c01.intoArray(c, cBase + L);
+        c02.intoArray(c, cBase + 2 * L);
+        c03.intoArray(c, cBase + 3 * L);
+        if (rows > 1) {
+            c10.intoArray(c, cBase + n);
+            c11.intoArray(c, cBase + n + L);
+            c12.intoArray(c, cBase + n + 2 * L);
+            c13.intoArray(c, cBase + n + 3 * L);
+        }
+        if (rows > 2) {
+            c20.intoArray(c, cBase + 2 * n);
+            c21.intoArray(c, cBase + 2 * n + L);
+            c22.intoArray(c, cBase + 2 * n + 2 * L);
+            c23.intoArray(c, cBase + 2 * n + 3 * L);
+        }
+        if (rows > 3) {
+            c30.intoArray(c, cBase + 3 * n);
+            c31.intoArray(c, cBase + 3 * n + L);
+            c32.intoArray(c, cBase + 3 * n + 2 * L);
+            c33.intoArray(c, cBase + 3 * n + 3 * L);
+        }
+        if (rows > 4) {
+            c40.intoArray(c, cBase + 4 * n);
+            c41.intoArray(c, cBase + 4 * n + L);
+            c42.intoArray(c, cBase + 4 * n + 2 * L);
+            c43.intoArray(c, cBase + 4 * n + 3 * L);
+        }
     }
 
     /**
@@ -131,9 +166,9 @@ final class VectorMatMul implements MatMul {
      */
     private static void strip(float[] a, int aOff, int aRow, int aCol, float[] b, int bBase, int bStride, float[] c, int n, int k,
                               int i0, int i1, int j0, int width) {
-        float[] lanes = new float[ROWS * L];
-        for (int i = i0; i < i1; i += ROWS) {
-            int rows = Math.min(ROWS, i1 - i);
+        float[] lanes = new float[STRIP_ROWS * L];
+        for (int i = i0; i < i1; i += STRIP_ROWS) {
+            int rows = Math.min(STRIP_ROWS, i1 - i);
             int a0 = aOff + i * aRow, last = aOff + (i + rows - 1) * aRow;
             for (int j = 0; j < width; j += L) {
                 column(a, a0, Math.min(a0 + aRow, last), Math.min(a0 + 2 * aRow, last), last, aCol, b, bBase + j, bStride, k, lanes);
