@@ -3,6 +3,7 @@ package dev.scratchnet.examples;
 import dev.scratchnet.autodiff.GradientTape;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.layers.Layer;
+import dev.scratchnet.op.StepBuffers;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.op.Variable;
 import dev.scratchnet.optim.Optimizer;
@@ -38,17 +39,19 @@ public final class Trainer {
      * Epochs {@code first} to {@code last} (counting from 1, so that a run can resume where it stopped) over the
      * batches of {@code trainData}, each (images, labels).
      */
+    @SuppressWarnings("try") // the open step serves the ops of its body, which never name it
     public static void fit(Layer model, Dataset trainData, int steps, Tensor xTest, Tensor yTest, Optimizer optimizer,
                            int first, int last, Listener listener) {
         List<Variable> params = model.variables();
+        StepBuffers stepBuffers = new StepBuffers();
         for (int epoch = first; epoch <= last; epoch++) {
             long start = System.nanoTime();
             double lossSum = 0, accuracySum = 0;
             int step = 0;
             for (List<Tensor> batch : trainData) {
                 Tensor xBatch = batch.get(0), yBatch = batch.get(1);
-                // This loop applies each step's gradients and drops them, so they may land in the same buffers every step.
-                try (GradientTape tape = new GradientTape().reuseGradientBuffers()) {
+                // Nothing computed in a step is used after it: its outputs and gradients may land in the same arrays every step.
+                try (StepBuffers.Step stepOutputs = stepBuffers.open(); GradientTape tape = new GradientTape().reuseGradientBuffers()) {
                     Tensor logits = model.apply(xBatch, true);
                     Tensor loss = computeLoss(logits, yBatch);
                     List<Tensor> gradients = tape.gradient(loss, params);

@@ -87,7 +87,7 @@ public final class Ops {
             return div(x, scalarLike(x, scalar));
         }
         if (x.dtype() == DType.UINT8) {
-            float[] out = new float[x.size()];
+            float[] out = StepBuffers.floats(x.size());
             Kernels.loops().unsignedBytesDivided(x.bytes(), x.offset(), out, out.length, (float) scalar);
             return Tensor.wrap(x.shape(), out);
         }
@@ -738,7 +738,7 @@ public final class Ops {
         long started = Profiler.start();
         Object out;
         if (in.dtype() == DType.FLOAT32) {
-            float[] o = new float[n];
+            float[] o = StepBuffers.floats(n);
             Kernels.loops().map(f, in.floats(), in.offset(), o, n);
             out = o;
         } else if (in.dtype() == DType.FLOAT64) {
@@ -765,7 +765,7 @@ public final class Ops {
         long started = Profiler.start();
         Object out;
         if (x.dtype() == DType.FLOAT32) {
-            float[] o = new float[n];
+            float[] o = StepBuffers.floats(n);
             Kernels.loops().zip(f, plan, x.floats(), x.offset(), y.floats(), y.offset(), o);
             out = o;
         } else if (x.dtype() == DType.FLOAT64) {

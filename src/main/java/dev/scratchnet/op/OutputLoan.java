@@ -23,13 +23,13 @@ public final class OutputLoan {
         LENT.remove();
     }
 
-    /** The lent buffer if it has length {@code n} (the loan then ends), else a fresh array. */
+    /** The lent buffer if it has length {@code n} (the loan then ends), else {@link StepBuffers#floats}. */
     static float[] floats(int n) {
         float[] lent = LENT.get();
         if (lent != null && lent.length == n) {
             LENT.remove();
             return lent;
         }
-        return new float[n];
+        return StepBuffers.floats(n);
     }
 }
