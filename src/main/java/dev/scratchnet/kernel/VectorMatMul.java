@@ -84,7 +84,7 @@ final class VectorMatMul implements MatMul {
 
     /**
      * One tile of C, {@code rows} (at most {@value #ROWS}) rows from {@code i} by 4 vectors from B's columns at {@code bBase}. A
-     * tile of fewer rows repeats its last row and stores only its own.
+     * tile of fewer rows repeats its last row.
      */
     private static void tile(float[] a, int aOff, int aRow, int aCol, int i, int rows, float[] b, int bBase, int bStride, float[] c, int cBase,
                              int n, int k) {
@@ -127,35 +127,30 @@ final class VectorMatMul implements MatMul {
             c42 = x.fma(b2, c42);
             c43 = x.fma(b3, c43);
         }
-        // Stored here rather than by a helper: a call that C2 does not inline would box the accumulators (3-5x slower).
+        // Stored here rather than by a helper, which C2 may not inline: the accumulators would be boxed (3-5x slower).
+        // The rows a short tile repeats store the last row's values again, where a branch would cost recompilations.
+        int r1 = cBase + Math.min(1, last) * n, r2 = cBase + Math.min(2, last) * n, r3 = cBase + Math.min(3, last) * n;
+        int r4 = cBase + last * n;
         c00.intoArray(c, cBase);
         c01.intoArray(c, cBase + L);
         c02.intoArray(c, cBase + 2 * L);
         c03.intoArray(c, cBase + 3 * L);
-        if (rows > 1) {
-            c10.intoArray(c, cBase + n);
-            c11.intoArray(c, cBase + n + L);
-            c12.intoArray(c, cBase + n + 2 * L);
-            c13.intoArray(c, cBase + n + 3 * L);
-        }
-        if (rows > 2) {
-            c20.intoArray(c, cBase + 2 * n);
-            c21.intoArray(c, cBase + 2 * n + L);
-            c22.intoArray(c, cBase + 2 * n + 2 * L);
-            c23.intoArray(c, cBase + 2 * n + 3 * L);
-        }
-        if (rows > 3) {
-            c30.intoArray(c, cBase + 3 * n);
-            c31.intoArray(c, cBase + 3 * n + L);
-            c32.intoArray(c, cBase + 3 * n + 2 * L);
-            c33.intoArray(c, cBase + 3 * n + 3 * L);
-        }
-        if (rows > 4) {
-            c40.intoArray(c, cBase + 4 * n);
-            c41.intoArray(c, cBase + 4 * n + L);
-            c42.intoArray(c, cBase + 4 * n + 2 * L);
-            c43.intoArray(c, cBase + 4 * n + 3 * L);
-        }
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c12.intoArray(c, r1 + 2 * L);
+        c13.intoArray(c, r1 + 3 * L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c22.intoArray(c, r2 + 2 * L);
+        c23.intoArray(c, r2 + 3 * L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c32.intoArray(c, r3 + 2 * L);
+        c33.intoArray(c, r3 + 3 * L);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + L);
+        c42.intoArray(c, r4 + 2 * L);
+        c43.intoArray(c, r4 + 3 * L);
     }
 
     /**
