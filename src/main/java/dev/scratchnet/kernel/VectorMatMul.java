@@ -104,8 +104,8 @@ final class VectorMatMul implements MatMul {
     }
 
     /**
-     * One tile of C, {@code rows} (at most {@value #ROWS}) rows from {@code i} by 4 vectors from B's columns at {@code bBase}. A
-     * tile of fewer rows repeats its last row.
+     * One tile of C: {@code rows} (at most {@value #ROWS}) rows from row {@code i}, by 4 vectors from B's columns at
+     * {@code bBase}. A tile of fewer rows repeats its last row.
      */
     private static void tile(float[] a, int aOff, int aRow, int aCol, int i, int rows, float[] b, int bBase, int bStride, float[] c, int cBase,
                              int n, int k) {
