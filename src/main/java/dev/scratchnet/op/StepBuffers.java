@@ -27,10 +27,20 @@ public final class StepBuffers {
     private final List<float[]> taken = new ArrayList<>();
     private boolean open;
 
-    /** A step of a training loop; closing it gives its outputs' arrays to the next step. */
-    public interface Step extends AutoCloseable {
+    /** A step of a training loop; closing it gives its outputs' arrays to the next step. Closing it again does nothing. */
+    public final class Step implements AutoCloseable {
+        private boolean closed;
+
+        private Step() {
+        }
+
         @Override
-        void close();
+        public void close() {
+            if (!closed) {
+                closed = true;
+                StepBuffers.this.close();
+            }
+        }
     }
 
     /** Opens a step on this thread, until {@link Step#close()}. */
@@ -40,7 +50,7 @@ public final class StepBuffers {
         }
         open = true;
         OPEN.set(this);
-        return this::close;
+        return new Step();
     }
 
     /** Keeps this step's arrays for the next one; arrays the step did not take again are left to the collector. */

@@ -59,6 +59,20 @@ class StepBuffersTest {
     }
 
     @Test
+    void closingAStepTwiceLeavesTheNextStepOpen() {
+        StepBuffers buffers = new StepBuffers();
+        StepBuffers.Step first = buffers.open();
+        relu(x);
+        first.close();
+        try (StepBuffers.Step second = buffers.open()) {
+            Object inUse = relu(x).data();
+            first.close();
+            assertThrows(IllegalStateException.class, buffers::open, "the second step is still open");
+            assertNotSame(inUse, relu(x).data());
+        }
+    }
+
+    @Test
     void trainingWithStepBuffersGivesTheSameBits() {
         List<float[]> fresh = train(false), reused = train(true);
         for (int i = 0; i < fresh.size(); i++) {
