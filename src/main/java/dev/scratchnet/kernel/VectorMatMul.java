@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 4 vectors of a row of B and broadcasting 5 values of A for 20 fused multiply-adds. A last tile of fewer rows
  * repeats its last row. A transposed B is gathered a panel at a time into a contiguous buffer, as long rows of B are.
  * The columns that do not fill a panel take strips of four rows by one vector, first copied into rows padded with
- * zeros to whole vectors (masked loads are slow on some JDKs). Every element is accumulated in the same order, with
- * fused multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
+ * zeros to whole vectors (masked loads are slow on some JDKs); a whole product that narrow, with A read transposed,
+ * is computed transposed instead (see {@link #narrow}). Every element is accumulated in the same order, with fused
+ * multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
  */
 final class VectorMatMul implements MatMul {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -177,8 +178,8 @@ final class VectorMatMul implements MatMul {
     /**
      * Rows {@code [i0, i1)} and columns {@code [j0, j0 + width)} of C, from B's columns at {@code bBase} (rows
      * {@code bStride} apart, readable a whole vector past {@code width}), four rows and one vector at a time: four
-     * independent chains of fused multiply-adds, where one row alone would wait on each add's latency (products with
-     * ten columns are all strip). A last group of fewer than four rows repeats its last row.
+     * independent chains of fused multiply-adds, where one row alone would wait on each add's latency (the forward
+     * product of a ten-class output layer is all strip). A last group of fewer than four rows repeats its last row.
      */
     private static void strip(float[] a, int aOff, int aRow, int aCol, float[] b, int bBase, int bStride, float[] c, int n, int k,
                               int i0, int i1, int j0, int width) {
