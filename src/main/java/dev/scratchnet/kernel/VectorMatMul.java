@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * AVX-512): a tile's 20 accumulators stay in registers while the loop runs over the shared dimension, loading
  * 4 vectors of a row of B and broadcasting 5 values of A for 20 fused multiply-adds. A last tile of fewer rows
  * repeats its last row. A transposed B is gathered a panel at a time into a contiguous buffer, as long rows of B are.
- * The columns that do not fill a panel take strips of four rows by one vector, first copied into rows padded with
+ * The columns that do not fill a panel take strips of eight rows by one vector, first copied into rows padded with
  * zeros to whole vectors (masked loads are slow on some JDKs); a whole product that narrow, with A read transposed,
  * is computed transposed instead (see {@link #narrow}). Every element is accumulated in the same order, with fused
  * multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
@@ -24,8 +24,12 @@ final class VectorMatMul implements MatMul {
      */
     private static final int ROWS = 5;
     private static final int COLS = 4 * L;
-    /** A strip's rows: four independent chains of fused multiply-adds. */
-    private static final int STRIP_ROWS = 4;
+    /**
+     * A strip's rows: independent chains of fused multiply-adds, enough to cover the add's latency on both FMA units
+     * (three interleaved runs, each faster with 8: [512,1024]·[1024,10] 96-146 us against 115-182 with 4 rows,
+     * [64,128]·[128,10] 4.1-5.8 against 4.9-7.9).
+     */
+    private static final int STRIP_ROWS = 8;
     /**
      * A panel of B is first copied into a contiguous buffer ("packed") when B's rows are at least this long: read in
      * place, its rows lie a kilobyte or more apart, map to the same few sets of the L1 cache and evict each other
@@ -177,9 +181,9 @@ final class VectorMatMul implements MatMul {
 
     /**
      * Rows {@code [i0, i1)} and columns {@code [j0, j0 + width)} of C, from B's columns at {@code bBase} (rows
-     * {@code bStride} apart, readable a whole vector past {@code width}), four rows and one vector at a time: four
-     * independent chains of fused multiply-adds, where one row alone would wait on each add's latency (the forward
-     * product of a ten-class output layer is all strip). A last group of fewer than four rows repeats its last row.
+     * {@code bStride} apart, readable a whole vector past {@code width}), {@value #STRIP_ROWS} rows and one vector at a
+     * time: independent chains of fused multiply-adds, where one row alone would wait on each add's latency (the
+     * forward product of a ten-class output layer is all strip). A last group of fewer rows repeats its last row.
      */
     private static void strip(float[] a, int aOff, int aRow, int aCol, float[] b, int bBase, int bStride, float[] c, int n, int k,
                               int i0, int i1, int j0, int width) {
@@ -188,7 +192,7 @@ final class VectorMatMul implements MatMul {
             int rows = Math.min(STRIP_ROWS, i1 - i);
             int a0 = aOff + i * aRow, last = aOff + (i + rows - 1) * aRow;
             for (int j = 0; j < width; j += L) {
-                column(a, a0, Math.min(a0 + aRow, last), Math.min(a0 + 2 * aRow, last), last, aCol, b, bBase + j, bStride, k, lanes);
+                column(a, a0, aRow, last, aCol, b, bBase + j, bStride, k, lanes);
                 for (int r = 0; r < rows; r++) {
                     System.arraycopy(lanes, r * L, c, (i + r) * n + j0 + j, Math.min(L, width - j));
                 }
@@ -196,20 +200,33 @@ final class VectorMatMul implements MatMul {
         }
     }
 
-    /** One vector of columns of four rows of C, the rows of A at {@code a0..a3}, into {@code out} row after row. */
-    private static void column(float[] a, int a0, int a1, int a2, int a3, int aCol, float[] b, int bBase, int bStride, int k, float[] out) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+    /**
+     * One vector of columns of eight rows of C, into {@code out} row after row: the rows of A from {@code first},
+     * {@code aRow} apart, up to {@code last}, which the rows past it repeat.
+     */
+    private static void column(float[] a, int first, int aRow, int last, int aCol, float[] b, int bBase, int bStride, int k, float[] out) {
+        int a0 = first, a1 = Math.min(first + aRow, last), a2 = Math.min(first + 2 * aRow, last), a3 = Math.min(first + 3 * aRow, last);
+        int a4 = Math.min(first + 4 * aRow, last), a5 = Math.min(first + 5 * aRow, last), a6 = Math.min(first + 6 * aRow, last), a7 = last;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         for (int p = 0, bi = bBase, ai = 0; p < k; p++, bi += bStride, ai += aCol) {
             FloatVector bp = FloatVector.fromArray(S, b, bi);
             c0 = FloatVector.broadcast(S, a[a0 + ai]).fma(bp, c0);
             c1 = FloatVector.broadcast(S, a[a1 + ai]).fma(bp, c1);
             c2 = FloatVector.broadcast(S, a[a2 + ai]).fma(bp, c2);
             c3 = FloatVector.broadcast(S, a[a3 + ai]).fma(bp, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + ai]).fma(bp, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + ai]).fma(bp, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + ai]).fma(bp, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + ai]).fma(bp, c7);
         }
         c0.intoArray(out, 0);
         c1.intoArray(out, L);
         c2.intoArray(out, 2 * L);
         c3.intoArray(out, 3 * L);
+        c4.intoArray(out, 4 * L);
+        c5.intoArray(out, 5 * L);
+        c6.intoArray(out, 6 * L);
+        c7.intoArray(out, 7 * L);
     }
 
     /** Panel {@code [k, COLS]} of B from {@code base} into {@code packed}, its rows contiguous. */
