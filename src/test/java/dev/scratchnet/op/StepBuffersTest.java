@@ -35,6 +35,30 @@ class StepBuffersTest {
     }
 
     @Test
+    void aStepOfAnotherShapeInBetweenKeepsTheUsualArraysForOneStepMore() {
+        Tensor shorter = x.slice(0, 16);
+        StepBuffers buffers = new StepBuffers();
+        Object usual;
+        try (StepBuffers.Step step = buffers.open()) {
+            usual = relu(x).data();
+        }
+        try (StepBuffers.Step step = buffers.open()) {
+            relu(shorter);
+        }
+        try (StepBuffers.Step step = buffers.open()) {
+            assertSame(usual, relu(x).data(), "kept through one step of another shape, like an epoch's short last batch");
+        }
+        for (int i = 0; i < 2; i++) {
+            try (StepBuffers.Step step = buffers.open()) {
+                relu(shorter);
+            }
+        }
+        try (StepBuffers.Step step = buffers.open()) {
+            assertNotSame(usual, relu(x).data(), "left to the collector after two steps without it");
+        }
+    }
+
+    @Test
     void outsideAStepEveryOutputIsFresh() {
         StepBuffers buffers = new StepBuffers();
         Object inStep;
