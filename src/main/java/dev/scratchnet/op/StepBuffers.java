@@ -60,7 +60,7 @@ public final class StepBuffers {
      * Keeps this step's arrays for the next one, and the previous step's arrays that this one did not take for one
      * step more: a step of another shape in between (the short last batch of an epoch) then leaves the arrays of the
      * usual steps in place, where dropping them made the next step allocate a full set again, which the collector
-     * then copied into the old generation (17-28 ms pauses once an epoch at hidden 1024 and batch 512, and an old
+     * then copied into the old generation (17-32 ms pauses once an epoch at hidden 1024 and batch 512, and an old
      * generation growing by a set of garbage arrays every epoch). Older arrays are left to the collector.
      */
     private void close() {
