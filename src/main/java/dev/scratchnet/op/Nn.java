@@ -1,8 +1,10 @@
 package dev.scratchnet.op;
 
 import dev.scratchnet.kernel.Im2Col;
+import dev.scratchnet.kernel.Pool;
 import dev.scratchnet.tensor.DType;
 import dev.scratchnet.tensor.Shape;
+import dev.scratchnet.tensor.Storage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -57,11 +59,12 @@ public final class Nn {
             throw new IllegalArgumentException("extractPatches: expects float images, got " + x.dtype() + x.shape());
         }
         Windows g = Windows.of("extractPatches", x.shape(), kh, kw, strideH, strideW, padding);
+        long started = Profiler.start();
         int[] map = g.map();
         int n = x.dim(0), exampleSize = g.h * g.w * g.c;
         Object out;
         if (x.dtype() == DType.FLOAT32) {
-            float[] o = new float[n * map.length];
+            float[] o = StepBuffers.floats(n * map.length);
             Im2Col.gather(x.floats(), x.offset(), n, exampleSize, map, (float) pad, o);
             out = o;
         } else {
@@ -70,6 +73,7 @@ public final class Nn {
             out = o;
         }
         Tensor y = Tensor.wrap(Shape.of(n, g.oh, g.ow, g.kh * g.kw * g.c), out);
+        Profiler.op("extractPatches", started, 0);
         return record("extractPatches", y, (dy, xs, o, needed) -> new Tensor[] {patchesGrad(dy, xs[0].shape(), g)}, x);
     }
 
@@ -116,45 +120,41 @@ public final class Nn {
     public static Tensor maxPool2d(Operand images, int size, int stride, Padding padding) {
         Tensor x = read(images);
         Windows g = Windows.of("maxPool2d", x.shape(), size, size, stride, stride, padding);
-        int n = x.dim(0), c = g.c, window = size * size, exampleSize = g.h * g.w * c, outSize = g.oh * g.ow * c;
-        int[] map = g.map();
-        double[] in = x.toDoubleArray();
-        double[] out = new double[n * outSize];
-        int[] argmax = new int[n * outSize];
-        for (int e = 0; e < n; e++) {
-            for (int pos = 0; pos < g.oh * g.ow; pos++) {
-                for (int ch = 0; ch < c; ch++) {
-                    double best = Double.NEGATIVE_INFINITY;
-                    int where = -1;
-                    for (int k = 0; k < window; k++) {
-                        int src = map[(pos * window + k) * c + ch];
-                        if (src >= 0 && (where < 0 || in[e * exampleSize + src] > best)) {
-                            best = in[e * exampleSize + src];
-                            where = e * exampleSize + src;
-                        }
-                    }
-                    out[e * outSize + pos * c + ch] = best;
-                    argmax[e * outSize + pos * c + ch] = where;
-                }
-            }
+        long started = Profiler.start();
+        int n = x.dim(0), exampleSize = g.h * g.w * g.c, outSize = n * g.oh * g.ow * g.c;
+        int[] map = g.map(), from = new int[outSize];
+        Object out;
+        if (x.dtype() == DType.FLOAT32) {
+            float[] in = x.floats(), o = StepBuffers.floats(outSize);
+            int off = x.offset();
+            Pool.argmax(n, exampleSize, map, size * size, g.c, (a, b) -> in[off + a] > in[off + b], from);
+            Pool.values(in, off, from, o);
+            out = o;
+        } else {
+            double[] in = x.toDoubleArray(), o = new double[outSize];
+            Pool.argmax(n, exampleSize, map, size * size, g.c, (a, b) -> in[a] > in[b], from);
+            Pool.values(in, from, o);
+            out = Storage.convert(o, 0, outSize, x.dtype());
         }
-        Tensor y = Tensor.wrap(Shape.of(n, g.oh, g.ow, c), dev.scratchnet.tensor.Storage.convert(out, 0, out.length, x.dtype()));
-        return record("maxPool2d", y, (dy, xs, o, needed) -> new Tensor[] {routeBack(dy, argmax, xs[0].shape())}, x);
+        Tensor y = Tensor.wrap(Shape.of(n, g.oh, g.ow, g.c), out);
+        Profiler.op("maxPool2d", started, 0);
+        return record("maxPool2d", y, (dy, xs, o, needed) -> new Tensor[] {routeBack(dy, from, xs[0].shape())}, x);
     }
 
     /** maxPool2d's gradient: each output's gradient added to the input cell it came from. */
     private static Tensor routeBack(Tensor dy, int[] from, Shape inputShape) {
-        double[] g = dy.toDoubleArray();
-        double[] dx = new double[inputShape.size()];
-        for (int i = 0; i < from.length; i++) {
-            if (from[i] >= 0) {
-                dx[from[i]] += g[i];
-            }
+        Object out;
+        if (dy.dtype() == DType.FLOAT32) {
+            float[] dx = new float[inputShape.size()];
+            Pool.maxGradient(dy.floats(), dy.offset(), inputShape.dim(0), from, dx);
+            out = dx;
+        } else {
+            double[] dx = new double[inputShape.size()];
+            Pool.maxGradient(dy.toDoubleArray(), from, dx);
+            out = Storage.convert(dx, 0, dx.length, dy.dtype());
         }
-        Tensor y = Tensor.wrap(inputShape, dev.scratchnet.tensor.Storage.convert(dx, 0, dx.length, dy.dtype()));
-        Tensor indices = Tensor.of(from);
-        return record("maxPool2dGrad", y, (ddx, xs, o, needed) -> new Tensor[] {
-            reshape(gather(reshape(ddx, -1), indices, 0), xs[0].shape().dims())
+        return record("maxPool2dGrad", Tensor.wrap(inputShape, out), (ddx, xs, o, needed) -> new Tensor[] {
+            reshape(gather(reshape(ddx, -1), Tensor.of(from), 0), xs[0].shape().dims())
         }, dy);
     }
 

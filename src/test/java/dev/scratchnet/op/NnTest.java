@@ -49,6 +49,44 @@ class NnTest {
     }
 
     @Test
+    void float32PoolingAgreesWithFloat64OnOneThreadAndOnSeveral() {
+        Tensor x32 = rand(10, 7, 6, 3).cast(DType.FLOAT32).slice(1, 10), x64 = x32.cast(DType.FLOAT64);  // a view: an offset
+        int[][] windows = {{2, 2}, {3, 2}};  // side by side, and overlapping (a cell in up to four windows)
+        try {
+            for (int threads : new int[] {1, 2}) {
+                dev.scratchnet.kernel.Parallel.setThreads(threads);
+                for (int[] w : windows) {
+                    for (Padding p : Padding.values()) {
+                        String where = w[0] + "x" + w[0] + " stride " + w[1] + " " + p + " on " + threads + " thread(s)";
+                        Tensor y64 = maxPool2d(x64, w[0], w[1], p), y32 = maxPool2d(x32, w[0], w[1], p);
+                        assertArrayEquals(y64.cast(DType.FLOAT32).toFloatArray(), y32.toFloatArray(), where);
+                        double[] g64 = poolGradient(x64, w, p), g32 = poolGradient(x32, w, p);
+                        for (int i = 0; i < g64.length; i++) {
+                            assertEquals(g64[i], g32[i], 1e-6 * (1 + Math.abs(g64[i])), where + " at " + i);
+                        }
+                        if (w[0] == w[1]) {
+                            assertArrayEquals(g64, g32, where + ": one contribution a cell, no rounding");
+                        }
+                        assertTrue(java.util.Arrays.stream(g32).anyMatch(v -> v != 0), where);
+                    }
+                }
+            }
+        } finally {
+            dev.scratchnet.kernel.Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /** The gradient of a weighted sum of the pooled values by the image, as float64 values. */
+    private static double[] poolGradient(Tensor x, int[] window, Padding padding) {
+        try (dev.scratchnet.autodiff.GradientTape tape = new dev.scratchnet.autodiff.GradientTape()) {
+            tape.watch(x);
+            Tensor y = maxPool2d(x, window[0], window[1], padding);
+            Tensor w = Generator.fromSeed(9).uniform(y.shape().dims(), -1, 1, DType.FLOAT32).cast(x.dtype());
+            return tape.gradient(Ops.sum(Ops.mul(y, w)), x).toDoubleArray();
+        }
+    }
+
+    @Test
     void gradientsOfTheLayerOps() {
         for (Padding p : Padding.values()) {
             GradientCheck.assertGradients(v -> conv2d(v.get(0), v.get(1), 1, p), List.of(rand(2, 5, 4, 3), rand(3, 2, 3, 2)), 1e-6);

@@ -1,0 +1,85 @@
+package dev.scratchnet.kernel;
+
+import java.util.Arrays;
+
+/**
+ * Max pooling over NHWC windows laid out by an {@link Im2Col#indexMap}: each output remembers where its window's
+ * largest value is, so that the value is read from there and the gradient goes back there alone. Padding cells never
+ * win, and the first of equal maxima does, as in TensorFlow. Large batches are split over the cores.
+ */
+public final class Pool {
+    private Pool() {
+    }
+
+    /** Whether the value at index {@code a} is greater than the one at index {@code b} (indices into the batch). */
+    @FunctionalInterface
+    public interface Greater {
+        boolean at(int a, int b);
+    }
+
+    /**
+     * For {@code batch} examples of {@code exampleSize} values: {@code from[n, p, ch]} the index into the batch of the
+     * largest value among window p's cells in channel ch, or −1 for a window wholly in the padding.
+     */
+    public static void argmax(int batch, int exampleSize, int[] map, int window, int channels, Greater greater, int[] from) {
+        int positions = map.length / (window * channels);
+        int parts = batch >= 8 ? Parallel.threads() : 1;
+        Parallel.forEach(parts, part -> {
+            for (int e = batch * part / parts; e < batch * (part + 1) / parts; e++) {
+                int first = e * exampleSize;
+                for (int pos = 0, o = e * positions * channels; pos < positions; pos++, o += channels) {
+                    Arrays.fill(from, o, o + channels, -1);
+                    // Window cell by window cell, the channels of each side by side.
+                    for (int k = 0, m = pos * window * channels; k < window; k++, m += channels) {
+                        for (int ch = 0; ch < channels; ch++) {
+                            int src = map[m + ch];
+                            if (src >= 0 && (from[o + ch] < 0 || greater.at(first + src, from[o + ch]))) {
+                                from[o + ch] = first + src;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@code out[i] = x[xOff + from[i]]}, or −∞ where {@code from[i]} is −1. */
+    public static void values(float[] x, int xOff, int[] from, float[] out) {
+        int n = from.length, parts = n >= 1 << 15 ? Parallel.threads() : 1;
+        Parallel.forEach(parts, part -> {
+            for (int i = (int) ((long) n * part / parts), end = (int) ((long) n * (part + 1) / parts); i < end; i++) {
+                out[i] = from[i] < 0 ? Float.NEGATIVE_INFINITY : x[xOff + from[i]];
+            }
+        });
+    }
+
+    public static void values(double[] x, int[] from, double[] out) {
+        for (int i = 0; i < from.length; i++) {
+            out[i] = from[i] < 0 ? Double.NEGATIVE_INFINITY : x[from[i]];
+        }
+    }
+
+    /**
+     * The gradient of max pooling: {@code dx[from[i]] += dy[i]} for the {@code batch} examples' outputs (each
+     * example's cells lie in its own part of {@code dx}, so examples run side by side). {@code dx} starts at zero.
+     */
+    public static void maxGradient(float[] dy, int dyOff, int batch, int[] from, float[] dx) {
+        int perExample = batch == 0 ? 0 : from.length / batch;
+        int parts = batch >= 8 ? Parallel.threads() : 1;
+        Parallel.forEach(parts, part -> {
+            for (int i = batch * part / parts * perExample, end = batch * (part + 1) / parts * perExample; i < end; i++) {
+                if (from[i] >= 0) {
+                    dx[from[i]] += dy[dyOff + i];
+                }
+            }
+        });
+    }
+
+    public static void maxGradient(double[] dy, int[] from, double[] dx) {
+        for (int i = 0; i < from.length; i++) {
+            if (from[i] >= 0) {
+                dx[from[i]] += dy[i];
+            }
+        }
+    }
+}
