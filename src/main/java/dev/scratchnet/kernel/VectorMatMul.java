@@ -47,8 +47,11 @@ final class VectorMatMul implements MatMul {
         }
         int fullCols = n - n % COLS;
         int panels = fullCols / COLS, blocks = (m + ROWS - 1) / ROWS;
-        int restWidth = n - fullCols, restStride = (restWidth + L - 1) / L * L;
-        float[] rest = restWidth == 0 ? null : ScalarMatMul.columns(b, bOff, bRow, bCol, k, fullCols, restWidth, restStride);
+        int restWidth = n - fullCols;
+        // The columns right of the full panels, as rows readable in whole vectors: in place where they are.
+        boolean restInPlace = bCol == 1 && restWidth % L == 0;
+        int restStride = restInPlace ? bRow : (restWidth + L - 1) / L * L, restBase = restInPlace ? bOff + fullCols : 0;
+        float[] rest = restWidth == 0 ? null : restInPlace ? b : ScalarMatMul.columns(b, bOff, bRow, bCol, k, fullCols, restWidth, restStride);
         int parts = (long) m * n * k < MatMul.PARALLEL_THRESHOLD ? 1 : Parallel.threads();
         // Split by panels where there are more of them than row blocks, or where B's panels are packed (long or
         // transposed rows): each core then packs only its own panels, and reads A as often either way.
@@ -86,7 +89,7 @@ final class VectorMatMul implements MatMul {
                 // The columns right of the full panels, for this part's rows.
                 int rowsFrom = byPanel ? (part == 0 ? 0 : m) : Math.min(m, r0 * ROWS);
                 int rowsTo = byPanel ? m : Math.min(m, r1 * ROWS);
-                strip(a, aOff, aRow, aCol, rest, 0, restStride, c, n, k, rowsFrom, rowsTo, fullCols, restWidth);
+                strip(a, aOff, aRow, aCol, rest, restBase, restStride, c, n, k, rowsFrom, rowsTo, fullCols, restWidth);
             }
         });
     }

@@ -60,9 +60,11 @@ class KernelPathsTest {
     @Test
     void largeProductsAreTheSameOnAnyThreadCountInEveryLayout() {
         // The chapter's products, packed panels split over the cores by panels (with a ragged tail) and, on five
-        // threads with four panels, by rows; ragged edges; ten columns (all strips) with a last group of three rows.
+        // threads with four panels, by rows; ragged edges; ten columns (all strips) with a last group of three rows;
+        // columns past the panels in whole vectors, read in place (a convolution's weight gradient: few rows, long k).
         // Each as A·B, A·Bᵀ and Aᵀ·B, on 1, 2 and 5 threads, against the portable path.
-        int[][] shapes = {{64, 128, 784}, {784, 128, 64}, {300, 1000, 50}, {32, 1030, 100}, {170, 260, 30}, {61, 70, 300}, {515, 10, 600}};
+        int[][] shapes = {{64, 128, 784}, {784, 128, 64}, {300, 1000, 50}, {32, 1030, 100}, {170, 260, 30}, {61, 70, 300}, {515, 10, 600},
+            {150, 96, 70}, {9, 32, 5000}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             float[] a = random(m * k, 1), b = random(k * n, 2);
