@@ -8,10 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * AVX-512): a tile's 20 accumulators stay in registers while the loop runs over the shared dimension, loading
  * 4 vectors of a row of B and broadcasting 5 values of A for 20 fused multiply-adds. A last tile of fewer rows
  * repeats its last row. A transposed B is gathered a panel at a time into a contiguous buffer, as long rows of B are.
- * The columns that do not fill a panel take strips of eight rows by one vector, first copied into rows padded with
- * zeros to whole vectors (masked loads are slow on some JDKs); a whole product that narrow, with A read transposed,
- * is computed transposed instead (see {@link #narrow}). Every element is accumulated in the same order, with fused
- * multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
+ * The columns that do not fill a panel take strips of eight rows by one vector, read in place when they are whole
+ * vectors, else first copied into rows padded with zeros (masked loads are slow on some JDKs); a whole product that
+ * narrow, with A read transposed, is computed transposed instead (see {@link #narrow}). Every element is accumulated
+ * in the same order, with fused multiply-adds, as in {@link ScalarMatMul}, so both give the same bits.
  */
 final class VectorMatMul implements MatMul {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
