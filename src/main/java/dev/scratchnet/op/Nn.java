@@ -15,8 +15,9 @@ import static dev.scratchnet.op.Ops.*;
 
 /**
  * The layers' ops, like {@code tf.nn}: convolution and pooling on NHWC images, dropout, batch normalization,
- * clipping and the L2 loss. One primitive, {@link #extractPatches}, has a gradient rule of its own (a scatter-add,
- * itself differentiable); everything else is written with {@link Ops}, so its gradients follow from theirs.
+ * clipping and the L2 loss. Two primitives have gradient rules of their own, {@link #extractPatches} and
+ * {@link #maxPool2d} (scatter-adds, themselves differentiable), with their loops in the kernel package; everything
+ * else is written with {@link Ops}, so its gradients follow from theirs.
  */
 public final class Nn {
     private static final Map<List<Integer>, int[]> MAPS = new ConcurrentHashMap<>();
