@@ -1,7 +1,12 @@
 package dev.scratchnet.kernel;
 
-/** Copies elements by index, {@code dst[i] = src[srcOff + index[i]]}, for every storage array type. */
+/**
+ * Copies elements by index, {@code dst[i] = src[srcOff + index[i]]}, for every storage array type; large float32
+ * copies are split over the cores.
+ */
 public final class Gather {
+    private static final int PARALLEL_THRESHOLD = 1 << 15;
+
     private Gather() {
     }
 
@@ -9,7 +14,11 @@ public final class Gather {
         int n = index.length;
         if (src instanceof float[] s) {
             float[] d = (float[]) dst;
-            for (int i = 0; i < n; i++) d[i] = s[srcOff + index[i]];
+            int parts = n < PARALLEL_THRESHOLD ? 1 : Parallel.threads();
+            Parallel.forEach(parts, part -> {
+                int end = (int) ((long) n * (part + 1) / parts);
+                for (int i = (int) ((long) n * part / parts); i < end; i++) d[i] = s[srcOff + index[i]];
+            });
         } else if (src instanceof double[] s) {
             double[] d = (double[]) dst;
             for (int i = 0; i < n; i++) d[i] = s[srcOff + index[i]];

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Max pooling over NHWC windows laid out by an {@link Im2Col#indexMap}: each output remembers where its window's
- * largest value is, so that the value is read from there and the gradient goes back there alone. Padding cells never
+ * largest value is, so that the value is read from there ({@link Gather}) and the gradient goes back there alone. Padding cells never
  * win, and the first of equal maxima does, as in TensorFlow. Large batches are split over the cores.
  */
 public final class Pool {
@@ -41,22 +41,6 @@ public final class Pool {
                 }
             }
         });
-    }
-
-    /** {@code out[i] = x[xOff + from[i]]}, or −∞ where {@code from[i]} is −1. */
-    public static void values(float[] x, int xOff, int[] from, float[] out) {
-        int n = from.length, parts = n >= 1 << 15 ? Parallel.threads() : 1;
-        Parallel.forEach(parts, part -> {
-            for (int i = (int) ((long) n * part / parts), end = (int) ((long) n * (part + 1) / parts); i < end; i++) {
-                out[i] = from[i] < 0 ? Float.NEGATIVE_INFINITY : x[xOff + from[i]];
-            }
-        });
-    }
-
-    public static void values(double[] x, int[] from, double[] out) {
-        for (int i = 0; i < from.length; i++) {
-            out[i] = from[i] < 0 ? Double.NEGATIVE_INFINITY : x[from[i]];
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.scratchnet.op;
 
+import dev.scratchnet.kernel.Gather;
 import dev.scratchnet.kernel.Im2Col;
 import dev.scratchnet.kernel.Pool;
 import dev.scratchnet.tensor.DType;
@@ -124,17 +125,18 @@ public final class Nn {
         long started = Profiler.start();
         int n = x.dim(0), exampleSize = g.h * g.w * g.c, outSize = n * g.oh * g.ow * g.c;
         int[] map = g.map(), from = new int[outSize];
+        // SAME pads less than a window on each side, so every window holds a cell of the image and has a winner.
         Object out;
         if (x.dtype() == DType.FLOAT32) {
             float[] in = x.floats(), o = StepBuffers.floats(outSize);
             int off = x.offset();
             Pool.argmax(n, exampleSize, map, size * size, g.c, (a, b) -> in[off + a] > in[off + b], from);
-            Pool.values(in, off, from, o);
+            Gather.gather(in, off, from, o);
             out = o;
         } else {
             double[] in = x.toDoubleArray(), o = new double[outSize];
             Pool.argmax(n, exampleSize, map, size * size, g.c, (a, b) -> in[a] > in[b], from);
-            Pool.values(in, from, o);
+            Gather.gather(in, 0, from, o);
             out = Storage.convert(o, 0, outSize, x.dtype());
         }
         Tensor y = Tensor.wrap(Shape.of(n, g.oh, g.ow, g.c), out);
