@@ -221,6 +221,30 @@ class KernelPathsTest {
     }
 
     @Test
+    void adamFlushesSubnormalMomentsToPositiveZeroOnBothPaths() {
+        // With beta1 = beta2 = 0 the new moments are g and g * g, so every edge of the flush lands in m or v.
+        float below = Math.nextDown(Float.MIN_NORMAL);
+        float[] edges = {Float.MIN_NORMAL, -Float.MIN_NORMAL, below, -below, Float.MIN_VALUE, -Float.MIN_VALUE, 0f, -0f, 1e-20f, -3e-20f, 1.5f,
+            Float.POSITIVE_INFINITY, Float.NaN};
+        int n = 7 * vectorLoops.lanes() + 5;
+        float[] g = new float[n];
+        for (int i = 0; i < n; i++) {
+            g[i] = edges[i % edges.length];
+        }
+        for (Loops loops : new Loops[] {scalarLoops, vectorLoops}) {
+            float[] var = new float[n], m = new float[n], v = new float[n];
+            loops.adam(var, m, v, g, 0, n, n, 1e-3f, 0f, 0f, 1e-7f);
+            for (int i = 0; i < n; i++) {
+                float squared = g[i] * g[i];
+                assertEquals(Float.floatToRawIntBits(Math.abs(g[i]) < Float.MIN_NORMAL ? 0f : g[i]), Float.floatToRawIntBits(m[i]),
+                        loops.getClass().getSimpleName() + " m for g = " + g[i]);
+                assertEquals(Float.floatToRawIntBits(squared < Float.MIN_NORMAL ? 0f : squared), Float.floatToRawIntBits(v[i]),
+                        loops.getClass().getSimpleName() + " v for g = " + g[i]);
+            }
+        }
+    }
+
+    @Test
     void peakLoopsRun() {
         assertTrue(Float.isFinite(vectorLoops.fmaChains(1000)));
         assertEquals(scalarLoops.fmaChains(1000) * vectorLoops.lanes(), vectorLoops.fmaChains(1000), 1e-3f * vectorLoops.lanes());
