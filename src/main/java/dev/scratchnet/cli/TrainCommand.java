@@ -145,6 +145,7 @@ final class TrainCommand implements Callable<Integer> {
         Profiler.enable(profile);
         NumericsCheck.enable(checkNumerics);
         long trainingStart = System.nanoTime();
+        JvmActivity jvmAtStart = JvmActivity.now();
         try {
             Dataset batches = data.trainingBatches(batchSize, shuffle, seed);
             int steps = (yTrain.dim(0) + batchSize - 1) / batchSize;
@@ -160,6 +161,7 @@ final class TrainCommand implements Callable<Integer> {
             console.println();
             console.printf("Where the time went (%.2f s of training and test evaluation):%n", trainingSeconds);
             console.print(Profiler.table(trainingSeconds));
+            console.println(JvmActivity.since(jvmAtStart).describe(trainingSeconds));
             console.flush();
         }
         if (save != null && done >= epochs) {

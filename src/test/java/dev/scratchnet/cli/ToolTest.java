@@ -144,6 +144,8 @@ class ToolTest {
         TrainCommandTest.Run r = run("train", "--data", data.toString(), "--epochs", "1", "--profile", "--quiet", "--out", dir.resolve("p").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("matmul (gradient)") && r.out().contains("Adam update") && r.out().contains("(everything else)"), r.out());
+        assertTrue(java.util.regex.Pattern.compile("Meanwhile the JIT compilers worked \\d+\\.\\d\\d s \\(\\d+% of \\d+ cores\\), and the garbage "
+                + "collector paused \\d+ times for \\d+ ms in all\\.").matcher(r.out()).find(), r.out());
         assertFalse(dev.scratchnet.op.Profiler.enabled(), "profiling is off again after the run");
     }
 }
