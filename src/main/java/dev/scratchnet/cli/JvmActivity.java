@@ -30,9 +30,10 @@ record JvmActivity(long compileMillis, long collections, long collectionMillis) 
 
     /** One line for the profile, measured against {@code seconds} of wall time. */
     String describe(double seconds) {
+        int cores = Runtime.getRuntime().availableProcessors();
         String jit = compileMillis < 0 ? "the JIT compilers' time is not reported by this JVM"
                 : String.format(Locale.ROOT, "the JIT compilers worked %.2f s (%.0f%% of %d cores)", compileMillis / 1e3,
-                100 * compileMillis / 1e3 / (seconds * Runtime.getRuntime().availableProcessors()), Runtime.getRuntime().availableProcessors());
+                100 * compileMillis / 1e3 / (seconds * cores), cores);
         return String.format(Locale.ROOT, "Meanwhile %s, and the garbage collector paused %d times for %d ms in all.", jit, collections,
                 collectionMillis);
     }
