@@ -145,7 +145,7 @@ final class TrainCommand implements Callable<Integer> {
         Profiler.enable(profile);
         NumericsCheck.enable(checkNumerics);
         long trainingStart = System.nanoTime();
-        JvmActivity jvmAtStart = JvmActivity.now();
+        JvmActivity jvmAtStart = profile ? JvmActivity.now() : null;
         try {
             Dataset batches = data.trainingBatches(batchSize, shuffle, seed);
             int steps = (yTrain.dim(0) + batchSize - 1) / batchSize;
