@@ -11,54 +11,69 @@ public final class Softmax {
 
     /** {@code out[r, :] = x[r, :] - logsumexp(x[r, :])}. */
     public static void logSoftmax(double[] x, double[] out, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < cols; c++) {
-                max = Math.max(max, x[base + c]);
-            }
-            if (max == Double.NEGATIVE_INFINITY) {
-                max = 0;
-            }
-            double sum = 0;
-            for (int c = 0; c < cols; c++) {
-                sum += Math.exp(x[base + c] - max);
-            }
-            double logSum = max + Math.log(sum);
-            for (int c = 0; c < cols; c++) {
-                out[base + c] = x[base + c] - logSum;
+        for (int r = 0, base = 0; r < rows; r++, base += cols) {
+            double max = max(x, base, cols);
+            double logSum = max + Math.log(shiftedExps(x, base, cols, max, out));
+            for (int c = base; c < base + cols; c++) {
+                out[c] = x[c] - logSum;
             }
         }
     }
 
-    /** {@code out[r, :] = exp(x[r, :]) / sum(exp(x[r, :]))}. */
+    /** {@code out[r, :] = exp(x[r, :] - max) / sum(exp(x[r, :] - max))}, as TensorFlow computes it. */
     public static void softmax(double[] x, double[] out, int rows, int cols) {
-        logSoftmax(x, out, rows, cols);
-        for (int i = 0; i < rows * cols; i++) {
-            out[i] = Math.exp(out[i]);
+        for (int r = 0, base = 0; r < rows; r++, base += cols) {
+            double sum = shiftedExps(x, base, cols, max(x, base, cols), out);
+            for (int c = base; c < base + cols; c++) {
+                out[c] /= sum;
+            }
         }
     }
 
     /**
-     * Sparse softmax cross-entropy: {@code loss[r] = -logp[r, labels[r]]}, with {@code logp} the log-softmax of
-     * {@code x}, which the caller keeps for the gradient. Labels must already be checked to lie in {@code [0, cols)}.
+     * Sparse softmax cross-entropy: {@code loss[r] = logsumexp(x[r, :]) - x[r, labels[r]]}, with the softmax of
+     * {@code x} (as {@link #softmax} gives it) into {@code prob}, which the caller keeps for the gradient: the
+     * exponentials are taken once, here. Labels must already be checked to lie in {@code [0, cols)}.
      */
-    public static void sparseCrossEntropy(double[] x, long[] labels, double[] logp, double[] loss, int rows, int cols) {
-        logSoftmax(x, logp, rows, cols);
-        for (int r = 0; r < rows; r++) {
-            loss[r] = -logp[r * cols + (int) labels[r]];
+    public static void sparseCrossEntropy(double[] x, long[] labels, double[] prob, double[] loss, int rows, int cols) {
+        for (int r = 0, base = 0; r < rows; r++, base += cols) {
+            double max = max(x, base, cols);
+            double sum = shiftedExps(x, base, cols, max, prob);
+            loss[r] = max + Math.log(sum) - x[base + (int) labels[r]];
+            for (int c = base; c < base + cols; c++) {
+                prob[c] /= sum;
+            }
         }
     }
 
+    /** The row's maximum, or 0 where every element is -inf (so that it subtracts to -inf, not NaN). */
+    private static double max(double[] x, int base, int cols) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = base; c < base + cols; c++) {
+            max = Math.max(max, x[c]);
+        }
+        return max == Double.NEGATIVE_INFINITY ? 0 : max;
+    }
+
+    /** {@code out[c] = exp(x[c] - max)} along one row; returns their sum. */
+    private static double shiftedExps(double[] x, int base, int cols, double max, double[] out) {
+        double sum = 0;
+        for (int c = base; c < base + cols; c++) {
+            out[c] = Math.exp(x[c] - max);
+            sum += out[c];
+        }
+        return sum;
+    }
+
     /**
-     * The gradient of {@link #sparseCrossEntropy} by the logits, in one pass: {@code out[r, c] = dy[r] · (softmax[r, c]
-     * - (c == labels[r] ? 1 : 0))}, the softmax taken from the forward's {@code logp}. With {@code float32} every step
-     * is rounded to float32, giving the bits of the same formula computed with float32 ops.
+     * The gradient of {@link #sparseCrossEntropy} by the logits, in one pass: {@code out[r, c] = dy[r] · (prob[r, c]
+     * - (c == labels[r] ? 1 : 0))}, with the forward's softmax {@code prob}. With {@code float32} every step is rounded
+     * to float32, giving the bits of the same formula computed with float32 ops.
      */
-    public static void sparseCrossEntropyGradient(double[] logp, long[] labels, double[] dy, double[] out, int rows, int cols, boolean float32) {
+    public static void sparseCrossEntropyGradient(double[] prob, long[] labels, double[] dy, double[] out, int rows, int cols, boolean float32) {
         for (int r = 0; r < rows; r++) {
             for (int c = 0, i = r * cols; c < cols; c++, i++) {
-                double p = Math.exp(logp[i]);
+                double p = prob[i];
                 double diff = (float32 ? (float) p : p) - (c == labels[r] ? 1 : 0);
                 double g = dy[r] * (float32 ? (float) diff : diff);
                 out[i] = float32 ? (float) g : g;

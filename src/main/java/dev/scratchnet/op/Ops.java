@@ -404,8 +404,8 @@ public final class Ops {
             }
         }
         int rows = ids.length;
-        double[] loss = new double[rows], logp = new double[rows * classes];
-        Softmax.sparseCrossEntropy(Storage.toDoubles(z.data(), z.offset(), z.size()), ids, logp, loss, rows, classes);
+        double[] loss = new double[rows], prob = new double[rows * classes];
+        Softmax.sparseCrossEntropy(Storage.toDoubles(z.data(), z.offset(), z.size()), ids, prob, loss, rows, classes);
         Tensor y = Tensor.wrap(rowsShape, Storage.convert(loss, 0, rows, z.dtype()));
         Profiler.op(op, started, 0);
         return record(op, y, (dy, in, out, needed) -> {
@@ -414,7 +414,7 @@ public final class Ops {
                 return new Tensor[] {mul(expandDims(dy, -1), sub(softmax(in[0]), oneHot(in[1], classes, in[0].dtype()))), null};
             }
             double[] g = new double[rows * classes];
-            Softmax.sparseCrossEntropyGradient(logp, ids, Storage.toDoubles(dy.data(), dy.offset(), rows), g, rows, classes,
+            Softmax.sparseCrossEntropyGradient(prob, ids, Storage.toDoubles(dy.data(), dy.offset(), rows), g, rows, classes,
                     in[0].dtype() == DType.FLOAT32);
             return new Tensor[] {Tensor.wrap(in[0].shape(), Storage.convert(g, 0, g.length, in[0].dtype())), null};
         }, z, l);
