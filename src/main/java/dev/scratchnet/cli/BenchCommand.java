@@ -38,14 +38,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Fewer repetitions and only the chapter's recipe, for a fast look.")
     private boolean quick;
 
-    /** A training configuration: hidden units, batch size and the epochs measured after the warm-up. */
+    /** A training configuration: hidden units, batch size and the epochs measured after the warm-up (odd: a median). */
     private record Config(String name, int hidden, int batch, int measured) {
     }
 
     /**
      * A training row warms up until an epoch in which the JIT compilers worked less than this share of its time: while
      * they work, they take a core from the two that train, so an epoch measures the compiling as much as the kernels
-     * (the chapter's epochs 2-5 took 0.24-0.31 s while C2 worked 0.16-0.35 s in each, then 0.18 s once it rested).
+     * (the chapter's epochs 2-5 took 0.24-0.31 s while the compilers worked 0.16-0.35 s in each, then 0.18 s once they
+     * rested).
      */
     private static final double QUIET_COMPILING = 0.02;
     /** At most this many warm-up epochs, for a JIT that never rests or does not report its time (then one). */
@@ -152,8 +153,7 @@ final class BenchCommand implements Callable<Integer> {
         Trainer.fit(model, batches, steps, data.xTest().slice(0, 0), data.yTest().slice(0, 0), adam, warmUp + 1, warmUp + c.measured(),
                 e -> measured[e.number() - warmUp - 1] = e.seconds());
         Arrays.sort(measured);
-        double median = measured.length % 2 == 1 ? measured[measured.length / 2]
-                : (measured[measured.length / 2 - 1] + measured[measured.length / 2]) / 2;
+        double median = measured[measured.length / 2];
         double flops = 4.0 * rows * inputs * c.hidden() + 6.0 * rows * c.hidden() * 10;
         out.printf("%-12s h=%-5d b=%-4d %9.3f %9.0f %9.1f %7.0f%%   %d epoch%s%n", c.name(), c.hidden(), c.batch(), median, steps / median,
                 flops / median / 1e9, 100 * flops / median / 1e9 / peak, warmUp, warmUp == 1 ? "" : "s");
