@@ -9,7 +9,10 @@ public final class Softmax {
     private Softmax() {
     }
 
-    /** {@code out[r, :] = x[r, :] - logsumexp(x[r, :])}. */
+    /**
+     * {@code out[r, :] = x[r, :] - logsumexp(x[r, :])}; {@code out} holds the exponentials meanwhile, so it must not be
+     * {@code x}.
+     */
     public static void logSoftmax(double[] x, double[] out, int rows, int cols) {
         for (int r = 0, base = 0; r < rows; r++, base += cols) {
             double max = max(x, base, cols);
