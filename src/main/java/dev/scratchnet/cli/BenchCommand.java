@@ -49,8 +49,11 @@ final class BenchCommand implements Callable<Integer> {
      * rested).
      */
     private static final double QUIET_COMPILING = 0.02;
-    /** At most this many warm-up epochs, for a JIT that never rests or does not report its time (then one). */
-    private static final int MAX_WARM_UP = 30;
+    /**
+     * Warm-up ends after the first epoch that ends past this many seconds of warm-up, for a JIT that never rests (the
+     * portable kernels' epochs take seconds each); a JIT that does not report its time gets one epoch.
+     */
+    private static final double MAX_WARM_UP_SECONDS = 10;
 
     @Override
     public Integer call() throws Exception {
@@ -140,13 +143,15 @@ final class BenchCommand implements Callable<Integer> {
         int steps = (rows + c.batch() - 1) / c.batch();
         double[] seconds = new double[1];
         int epoch = 0;
+        double warmUpSeconds = 0;
         boolean quiet = false;
-        while (!quiet && epoch < MAX_WARM_UP) {
+        while (!quiet && warmUpSeconds < MAX_WARM_UP_SECONDS) {
             JvmActivity before = JvmActivity.now();
             epoch++;
             Trainer.fit(model, batches, steps, data.xTest().slice(0, 0), data.yTest().slice(0, 0), adam, epoch, epoch, e -> seconds[0] = e.seconds());
             long compiled = JvmActivity.since(before).compileMillis();
             quiet = compiled < QUIET_COMPILING * seconds[0] * 1e3;
+            warmUpSeconds += seconds[0];
         }
         int warmUp = epoch;
         double[] measured = new double[c.measured()];
