@@ -141,6 +141,7 @@ final class BenchCommand implements Callable<Integer> {
         Dataset batches = data.trainingBatches(c.batch(), false, 0);
         int rows = data.yTrain().dim(0);
         int steps = (rows + c.batch() - 1) / c.batch();
+        Tensor noTestImages = data.xTest().slice(0, 0), noTestLabels = data.yTest().slice(0, 0);
         double[] seconds = new double[1];
         int epoch = 0;
         double warmUpSeconds = 0;
@@ -148,14 +149,14 @@ final class BenchCommand implements Callable<Integer> {
         while (!quiet && warmUpSeconds < MAX_WARM_UP_SECONDS) {
             JvmActivity before = JvmActivity.now();
             epoch++;
-            Trainer.fit(model, batches, steps, data.xTest().slice(0, 0), data.yTest().slice(0, 0), adam, epoch, epoch, e -> seconds[0] = e.seconds());
+            Trainer.fit(model, batches, steps, noTestImages, noTestLabels, adam, epoch, epoch, e -> seconds[0] = e.seconds());
             long compiled = JvmActivity.since(before).compileMillis();
             quiet = compiled < QUIET_COMPILING * seconds[0] * 1e3;
             warmUpSeconds += seconds[0];
         }
         int warmUp = epoch;
         double[] measured = new double[c.measured()];
-        Trainer.fit(model, batches, steps, data.xTest().slice(0, 0), data.yTest().slice(0, 0), adam, warmUp + 1, warmUp + c.measured(),
+        Trainer.fit(model, batches, steps, noTestImages, noTestLabels, adam, warmUp + 1, warmUp + c.measured(),
                 e -> measured[e.number() - warmUp - 1] = e.seconds());
         Arrays.sort(measured);
         double median = measured[measured.length / 2];
