@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * Max pooling over NHWC windows laid out by an {@link Im2Col#indexMap}: each output remembers where its window's
- * largest value is, so that the value is read from there ({@link Gather}) and the gradient goes back there alone. Padding cells never
- * win, and the first of equal maxima does, as in TensorFlow. Large batches are split over the cores.
+ * largest value is, so that the value is read from there ({@link Gather}) and the gradient goes back there alone.
+ * Padding cells never win, and the first of equal maxima does, as in TensorFlow. Large batches are split over the
+ * cores.
  */
 public final class Pool {
     private Pool() {
