@@ -1,0 +1,168 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.models.Chapter14;
+import dev.scratchnet.models.Trainer;
+import dev.scratchnet.kernel.Kernels;
+import dev.scratchnet.kernel.Parallel;
+import dev.scratchnet.kernel.Peak;
+import dev.scratchnet.op.Generator;
+import dev.scratchnet.op.Nn;
+import dev.scratchnet.op.Ops;
+import dev.scratchnet.op.Tensor;
+import dev.scratchnet.optim.Adam;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code scratchnet bench}: the machine's peak float32 rate, the matrix products of a training step in their three
+ * layouts, and training steps of the chapter's network at several sizes, each as time, GFLOP/s and share of peak.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measure the kernels and training steps against the machine's peak float32 rate.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private DataOptions dataOptions;
+
+    @Option(names = "--quick", description = "Fewer repetitions and only the chapter's recipe, for a fast look.")
+    private boolean quick;
+
+    /** A training configuration: hidden units, batch size and the epochs measured after the warm-up (odd: a median). */
+    private record Config(String name, int hidden, int batch, int measured) {
+    }
+
+    /**
+     * A training row warms up until an epoch in which the JIT compilers worked less than this share of its time: while
+     * they work, they take a core from the two that train, so an epoch measures the compiling as much as the kernels
+     * (the chapter's epochs 2-5 took 0.24-0.31 s while the compilers worked 0.16-0.35 s in each, then 0.18 s once they
+     * rested).
+     */
+    private static final double QUIET_COMPILING = 0.02;
+    /**
+     * Warm-up ends after the first epoch that ends past this many seconds of warm-up, for a JIT that never rests (the
+     * portable kernels' epochs take seconds each); a JIT that does not report its time gets one epoch.
+     */
+    private static final double MAX_WARM_UP_SECONDS = 10;
+
+    @Override
+    public Integer call() throws Exception {
+        dataOptions.applyThreads(spec);
+        PrintWriter out = spec.commandLine().getOut();
+        int n = Parallel.threads();
+        out.printf("scratchnet bench: %d thread(s), %s kernels, Java %s%n", n, Kernels.vectorized() ? "Vector API" : "portable scalar",
+                Runtime.version());
+
+        double peakCore = Peak.gflops(1);
+        double peak = Peak.gflops(n);
+        out.printf("peak float32 (register-blocked FMA loop): %.1f GFLOP/s on one core, %.1f GFLOP/s on %d thread(s)%n%n", peakCore, peak, n);
+
+        out.println("matmul                                   layout      ms    GFLOP/s  of peak");
+        matmul(out, "forward    [64,784]·[784,128]", 64, 784, 128, false, false, peak);
+        matmul(out, "input grad [64,128]·[784,128]ᵀ", 64, 128, 784, false, true, peak);
+        matmul(out, "weight grad [784,64]ᵀ·[64,128]", 784, 64, 128, true, false, peak);
+        matmul(out, "hidden 1024 [512,784]·[784,1024]", 512, 784, 1024, false, false, peak);
+        out.println();
+        out.println("conv2d (NHWC, 3x3, SAME; windows as rows, then one product)     ms    GFLOP/s  of peak");
+        conv(out, 28, 1, 32, peak);
+        conv(out, 14, 32, 64, peak);
+        out.println();
+
+        TrainCommand.Prepared data = TrainCommand.Prepared.of(dataOptions.load());
+        List<Config> configs = quick ? List.of(new Config("chapter", 128, 64, 3))
+                : List.of(new Config("chapter", 128, 64, 5), new Config("hidden 512", 512, 64, 3), new Config("hidden 1024", 1024, 64, 3),
+                        new Config("batch 256", 128, 256, 5), new Config("batch 512", 128, 512, 5), new Config("h1024 b512", 1024, 512, 5));
+        out.println("training (784-H-10, Adam)        s/epoch   steps/s   GFLOP/s  of peak   warm-up");
+        for (Config c : configs) {
+            train(out, c, data, peak);
+        }
+        return 0;
+    }
+
+    private void matmul(PrintWriter out, String name, int m, int k, int n, boolean transA, boolean transB, double peak) {
+        Generator random = Generator.fromSeed(1);
+        Tensor a = random.normal(transA ? new int[] {k, m} : new int[] {m, k}, 0, 1);
+        Tensor b = random.normal(transB ? new int[] {n, k} : new int[] {k, n}, 0, 1);
+        double flops = 2.0 * m * n * k;
+        double seconds = time(() -> Ops.matmul(a, b, transA, transB), flops);
+        String layout = transA ? "Aᵀ·B" : transB ? "A·Bᵀ" : "A·B";
+        out.printf("%-40s %-6s %8.3f %9.1f %7.0f%%%n", name, layout, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak);
+        out.flush();
+    }
+
+    /** The forward convolution of a batch of 64 [side, side, in] images with [3, 3, in, filters] filters. */
+    private void conv(PrintWriter out, int side, int in, int filters, double peak) {
+        Generator random = Generator.fromSeed(2);
+        Tensor x = random.normal(new int[] {64, side, side, in}, 0, 1);
+        Tensor f = random.normal(new int[] {3, 3, in, filters}, 0, 0.1);
+        double flops = 2.0 * 64 * side * side * 9 * in * filters;
+        double seconds = time(() -> Nn.conv2d(x, f, 1, Nn.Padding.SAME), flops);
+        String name = String.format("[64,%d,%d,%d] * [3,3,%d,%d]", side, side, in, in, filters);
+        out.printf("%-64s %8.3f %9.1f %7.0f%%%n", name, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak);
+        out.flush();
+    }
+
+    /** The best time of one call of {@code work} after warming up, for work of {@code flops} operations. */
+    private double time(Runnable work, double flops) {
+        long warmUntil = System.nanoTime() + (quick ? 300_000_000L : 1_000_000_000L);
+        while (System.nanoTime() < warmUntil) {
+            work.run();
+        }
+        int reps = (int) Math.max(5, (quick ? 2e9 : 1e10) / flops);
+        double seconds = Double.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < reps / 5 + 1; i++) {
+                work.run();
+            }
+            seconds = Math.min(seconds, (System.nanoTime() - start) / 1e9 / (reps / 5 + 1));
+        }
+        return seconds;
+    }
+
+    /**
+     * Epochs of {@code train}'s steps (batches converted from uint8 as it does), without the test evaluation: warm-up
+     * epochs until the JIT compilers rest (see {@link #QUIET_COMPILING}), then the median of the measured epochs.
+     */
+    private void train(PrintWriter out, Config c, TrainCommand.Prepared data, double peak) {
+        int inputs = data.xTest().dim(1);
+        Chapter14 model = new Chapter14(inputs, c.hidden(), 10, Generator.fromSeed(42));
+        Adam adam = new Adam(0.001);
+        Dataset batches = data.trainingBatches(c.batch(), false, 0);
+        int rows = data.yTrain().dim(0);
+        int steps = (rows + c.batch() - 1) / c.batch();
+        Tensor noTestImages = data.xTest().slice(0, 0), noTestLabels = data.yTest().slice(0, 0);
+        double[] seconds = new double[1];
+        int epoch = 0;
+        double warmUpSeconds = 0;
+        boolean quiet = false;
+        while (!quiet && warmUpSeconds < MAX_WARM_UP_SECONDS) {
+            JvmActivity before = JvmActivity.now();
+            epoch++;
+            Trainer.fit(model, batches, steps, noTestImages, noTestLabels, adam, epoch, epoch, e -> seconds[0] = e.seconds());
+            long compiled = JvmActivity.since(before).compileMillis();
+            quiet = compiled < QUIET_COMPILING * seconds[0] * 1e3;
+            warmUpSeconds += seconds[0];
+        }
+        int warmUp = epoch;
+        double[] measured = new double[c.measured()];
+        Trainer.fit(model, batches, steps, noTestImages, noTestLabels, adam, warmUp + 1, warmUp + c.measured(),
+                e -> measured[e.number() - warmUp - 1] = e.seconds());
+        Arrays.sort(measured);
+        double median = measured[measured.length / 2];
+        double flops = 4.0 * rows * inputs * c.hidden() + 6.0 * rows * c.hidden() * 10;
+        out.printf("%-12s h=%-5d b=%-4d %9.3f %9.0f %9.1f %7.0f%%   %d epoch%s%n", c.name(), c.hidden(), c.batch(), median, steps / median,
+                flops / median / 1e9, 100 * flops / median / 1e9 / peak, warmUp, warmUp == 1 ? "" : "s");
+        out.flush();
+    }
+}

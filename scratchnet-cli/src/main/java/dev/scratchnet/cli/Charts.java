@@ -1,0 +1,138 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.models.Trainer;
+import dev.scratchnet.io.AtomicFiles;
+import dev.scratchnet.op.Tensor;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The pictures of a run: curves and the confusion matrix drawn with XChart, image grids drawn pixel by pixel. */
+final class Charts {
+    private Charts() {
+    }
+
+    static void lossAndAccuracy(List<Trainer.Epoch> epochs, Path lossFile, Path accuracyFile) throws IOException {
+        List<Integer> x = new ArrayList<>();
+        List<Double> trainLoss = new ArrayList<>(), testLoss = new ArrayList<>(), trainAcc = new ArrayList<>(), testAcc = new ArrayList<>();
+        for (Trainer.Epoch e : epochs) {
+            x.add(e.number());
+            trainLoss.add(e.trainLoss());
+            testLoss.add(e.testLoss());
+            trainAcc.add(e.trainAccuracy());
+            testAcc.add(e.testAccuracy());
+        }
+        XYChart loss = new XYChartBuilder().width(640).height(400).title("Loss").xAxisTitle("epoch").yAxisTitle("cross-entropy").build();
+        loss.addSeries("train", x, trainLoss);
+        loss.addSeries("test", x, testLoss);
+        save(loss, lossFile);
+        XYChart accuracy = new XYChartBuilder().width(640).height(400).title("Accuracy").xAxisTitle("epoch").yAxisTitle("accuracy").build();
+        accuracy.addSeries("train", x, trainAcc);
+        accuracy.addSeries("test", x, testAcc);
+        save(accuracy, accuracyFile);
+    }
+
+    static void confusion(long[][] matrix, Path file) throws IOException {
+        int n = matrix.length;
+        List<Integer> labels = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            labels.add(i);
+        }
+        List<Number[]> cells = new ArrayList<>();
+        for (int actual = 0; actual < n; actual++) {
+            for (int predicted = 0; predicted < n; predicted++) {
+                cells.add(new Number[] {predicted, actual, Math.log1p(matrix[actual][predicted])});
+            }
+        }
+        HeatMapChart chart = new HeatMapChartBuilder().width(640).height(600).title("Confusion matrix (test set, log scale)")
+                .xAxisTitle("predicted").yAxisTitle("true").build();
+        chart.getStyler().setShowValue(false);
+        chart.addSeries("count", labels, labels, cells);
+        save(chart, file);
+    }
+
+    /** W1's columns as square tiles, one per hidden unit, in a grid; blue negative, red positive. */
+    static void weights(Tensor w1, int side, Path file) throws IOException {
+        int units = w1.dim(1), cols = (int) Math.ceil(Math.sqrt(units)), rows = (units + cols - 1) / cols, scale = 3, gap = 2;
+        float[] w = w1.toFloatArray();
+        float max = 1e-12f;
+        for (float v : w) {
+            max = Math.max(max, Math.abs(v));
+        }
+        BufferedImage image = canvas(cols * (side * scale + gap), rows * (side * scale + gap));
+        for (int u = 0; u < units; u++) {
+            int x0 = (u % cols) * (side * scale + gap), y0 = (u / cols) * (side * scale + gap);
+            for (int p = 0; p < side * side; p++) {
+                float v = w[p * units + u] / max;
+                int shade = (int) (255 * (1 - Math.min(1, Math.abs(v))));
+                Color c = v >= 0 ? new Color(255, shade, shade) : new Color(shade, shade, 255);
+                fill(image, x0 + (p % side) * scale, y0 + (p / side) * scale, scale, c);
+            }
+        }
+        write(image, file);
+    }
+
+    /** Up to {@code limit} misclassified test images, each with "true→predicted" above it. */
+    static void misclassified(Tensor images, long[] labels, long[] predictions, int side, int limit, Path file) throws IOException {
+        List<Integer> wrong = new ArrayList<>();
+        for (int i = 0; i < labels.length && wrong.size() < limit; i++) {
+            if (labels[i] != predictions[i]) {
+                wrong.add(i);
+            }
+        }
+        int cols = 10, rows = Math.max(1, (wrong.size() + cols - 1) / cols), scale = 2, cell = side * scale + 8, label = 14;
+        BufferedImage image = canvas(cols * cell, rows * (cell + label));
+        Graphics2D g = image.createGraphics();
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        for (int k = 0; k < wrong.size(); k++) {
+            int i = wrong.get(k), x0 = (k % cols) * cell + 4, y0 = (k / cols) * (cell + label);
+            float[] pixels = images.slice(i, i + 1).toFloatArray();
+            for (int p = 0; p < side * side; p++) {
+                int v = 255 - Math.round(255 * Math.max(0, Math.min(1, pixels[p])));
+                fill(image, x0 + (p % side) * scale, y0 + label + (p / side) * scale, scale, new Color(v, v, v));
+            }
+            g.setColor(Color.BLACK);
+            g.drawString(labels[i] + "\u2192" + predictions[i], x0, y0 + 11);
+        }
+        g.dispose();
+        write(image, file);
+    }
+
+    private static BufferedImage canvas(int width, int height) {
+        BufferedImage image = new BufferedImage(Math.max(width, 1), Math.max(height, 1), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        g.dispose();
+        return image;
+    }
+
+    private static void fill(BufferedImage image, int x, int y, int size, Color c) {
+        for (int dy = 0; dy < size; dy++) {
+            for (int dx = 0; dx < size; dx++) {
+                image.setRGB(x + dx, y + dy, c.getRGB());
+            }
+        }
+    }
+
+    private static void save(Chart<?, ?> chart, Path file) throws IOException {
+        write(BitmapEncoder.getBufferedImage(chart), file);
+    }
+
+    private static void write(BufferedImage image, Path file) throws IOException {
+        AtomicFiles.write(file, out -> ImageIO.write(image, "png", out));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.scratchnet.models;
+
+import dev.scratchnet.layers.Conv2D;
+import dev.scratchnet.layers.Dense;
+import dev.scratchnet.layers.Layer;
+import dev.scratchnet.layers.Sequential;
+import dev.scratchnet.op.Generator;
+import dev.scratchnet.op.Nn;
+import dev.scratchnet.op.Ops;
+
+/**
+ * The models of the examples, by name: the chapter's network, an MLP with dropout, and a small CNN (two 3x3
+ * convolutions of 32 and 64 filters, each followed by 2x2 max pooling, then a hidden dense layer).
+ */
+public final class Models {
+    private Models() {
+    }
+
+    public enum Kind { chapter, mlp, cnn }
+
+    /**
+     * A fresh model for {@code inputs} pixels (a square image for the CNN) and {@code classes} classes.
+     * {@code hidden} is the hidden layer's width, {@code dropout} the MLP's and CNN's dropout rate.
+     */
+    public static Layer build(Kind kind, int inputs, int hidden, int classes, double dropout, Generator random) {
+        return switch (kind) {
+            case chapter -> new Chapter14(inputs, hidden, classes, random);
+            case mlp -> new Sequential(
+                    new Dense("dense1", inputs, hidden, Ops::relu, random),
+                    Sequential.dropout(dropout, random.split()),
+                    new Dense("dense2", hidden, classes, x -> x, random));
+            case cnn -> {
+                int side = (int) Math.round(Math.sqrt(inputs));
+                if (side * side != inputs || side % 4 != 0) {
+                    throw new IllegalArgumentException("cnn: needs square images with a side divisible by 4, got " + inputs + " pixels");
+                }
+                yield new Sequential(
+                        Sequential.reshape(side, side, 1),
+                        new Conv2D("conv1", 3, 1, 32, 1, Nn.Padding.SAME, Ops::relu, random),
+                        Sequential.maxPool(2),
+                        new Conv2D("conv2", 3, 32, 64, 1, Nn.Padding.SAME, Ops::relu, random),
+                        Sequential.maxPool(2),
+                        Sequential.flatten(),
+                        Sequential.dropout(dropout, random.split()),
+                        new Dense("dense1", side / 4 * side / 4 * 64, hidden, Ops::relu, random),
+                        Sequential.dropout(dropout, random.split()),
+                        new Dense("dense2", hidden, classes, x -> x, random));
+            }
+        };
+    }
+}

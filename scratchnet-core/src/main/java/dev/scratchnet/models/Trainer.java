@@ -1,0 +1,84 @@
+package dev.scratchnet.models;
+
+import dev.scratchnet.autodiff.GradientTape;
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.layers.Layer;
+import dev.scratchnet.op.StepBuffers;
+import dev.scratchnet.op.Tensor;
+import dev.scratchnet.op.Variable;
+import dev.scratchnet.optim.Optimizer;
+
+import java.util.List;
+
+import static dev.scratchnet.models.Chapter14.computeAccuracy;
+import static dev.scratchnet.models.Chapter14.computeLoss;
+
+/** The chapter's training loop for any model: one gradient-tape step per batch, the test accuracy after each epoch. */
+public final class Trainer {
+    private Trainer() {
+    }
+
+    /** What one epoch gave: the chapter's line, and what the tools around it show. */
+    public record Epoch(int number, double testAccuracy, double testLoss, double trainLoss, double trainAccuracy, double seconds) {
+        @Override
+        public String toString() {
+            return String.format("Epoch %d, Test Accuracy: %.4f", number, testAccuracy);
+        }
+    }
+
+    /** Hears about training as it goes: after every step (for progress bars) and after every epoch. */
+    @FunctionalInterface
+    public interface Listener {
+        default void step(int epoch, int step, int steps, double loss, double accuracy) {
+        }
+
+        void epoch(Epoch result);
+    }
+
+    /**
+     * Epochs {@code first} to {@code last} (counting from 1, so that a run can resume where it stopped) over the
+     * batches of {@code trainData}, each (images, labels).
+     */
+    @SuppressWarnings("try") // the open step serves the ops of its body, which never name it
+    public static void fit(Layer model, Dataset trainData, int steps, Tensor xTest, Tensor yTest, Optimizer optimizer,
+                           int first, int last, Listener listener) {
+        List<Variable> params = model.variables();
+        StepBuffers stepBuffers = new StepBuffers();
+        for (int epoch = first; epoch <= last; epoch++) {
+            long start = System.nanoTime();
+            double lossSum = 0, accuracySum = 0;
+            int step = 0;
+            for (List<Tensor> batch : trainData) {
+                Tensor xBatch = batch.get(0), yBatch = batch.get(1);
+                // Nothing computed in a step is used after it: its outputs and gradients may land in the same arrays every step.
+                try (StepBuffers.Step stepOutputs = stepBuffers.open(); GradientTape tape = new GradientTape().reuseGradientBuffers()) {
+                    Tensor logits = model.apply(xBatch, true);
+                    Tensor loss = computeLoss(logits, yBatch);
+                    List<Tensor> gradients = tape.gradient(loss, params);
+                    optimizer.applyGradients(gradients, params);
+                    lossSum += loss.item();
+                    accuracySum += computeAccuracy(logits, yBatch).item();
+                    listener.step(epoch, ++step, steps, lossSum / step, accuracySum / step);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // Epoch-end evaluation
+            Tensor testLogits = predict(model, xTest);
+            Tensor testAcc = computeAccuracy(testLogits, yTest);
+            double testLoss = xTest.dim(0) == 0 ? Double.NaN : computeLoss(testLogits, yTest).item();
+            listener.epoch(new Epoch(epoch, testAcc.item(), testLoss, lossSum / step, accuracySum / step, seconds));
+        }
+    }
+
+    /** The model's logits for {@code x}, computed in batches of 1000 rows so that large models stay within memory. */
+    public static Tensor predict(Layer model, Tensor x) {
+        if (x.dim(0) <= 1000) {
+            return model.apply(x, false);
+        }
+        List<Tensor> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < x.dim(0); i += 1000) {
+            parts.add(model.apply(x.slice(i, i + 1000), false));
+        }
+        return dev.scratchnet.op.Ops.concat(parts, 0);
+    }
+}
