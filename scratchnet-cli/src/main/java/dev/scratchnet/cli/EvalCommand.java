@@ -1,8 +1,7 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.data.IdxDataset;
-import dev.scratchnet.layers.Layer;
-import dev.scratchnet.io.Checkpoint;
+import dev.scratchnet.models.Model;
 import dev.scratchnet.op.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,18 +30,17 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         dataOptions.applyThreads(spec);
-        Checkpoint checkpoint = Checkpoint.load(model);
-        Layer network = TrainingState.model(checkpoint, model);
+        Model network = Model.load(model);
         IdxDataset dataset = dataOptions.load();
         Tensor x = TrainCommand.flatten(dataset.xTest());
         Tensor y = dataset.yTest().cast(INT64);
-        int inputs = TrainingState.inputs(checkpoint, network);
-        int classes = network.variables().get(network.variables().size() - 1).shape().dim(0);
+        int inputs = network.spec().inputs();
+        int classes = network.spec().classes();
         if (x.dim(1) != inputs || dev.scratchnet.op.Ops.max(y).longValue() >= classes) {
             throw new IllegalArgumentException("the model " + model + " takes " + inputs + " inputs and " + classes
                     + " classes, which does not fit the data set (" + x.dim(1) + " inputs)");
         }
-        Evaluation e = Evaluation.of(network, x, y, classes);
+        Evaluation e = Evaluation.of(network.network(), x, y, classes);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Test loss: %.4f%nTest accuracy: %.4f%n%nclass  precision  recall%n", e.loss(), e.accuracy());
         for (int c = 0; c < classes; c++) {

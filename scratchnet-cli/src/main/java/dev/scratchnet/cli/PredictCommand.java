@@ -1,9 +1,7 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.data.DigitImages;
-import dev.scratchnet.layers.Layer;
-import dev.scratchnet.io.Checkpoint;
-import dev.scratchnet.op.Ops;
+import dev.scratchnet.models.Model;
 import dev.scratchnet.op.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,16 +32,15 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Checkpoint checkpoint = Checkpoint.load(model);
-        Layer network = TrainingState.model(checkpoint, model);
-        int inputs = TrainingState.inputs(checkpoint, network);
+        Model network = Model.load(model);
+        int inputs = network.spec().inputs();
         if (inputs != 784) {
             throw new IllegalArgumentException("the model " + model + " takes " + inputs + " inputs; predict needs a model of 28x28 images (784 inputs)");
         }
         PrintWriter out = spec.commandLine().getOut();
         for (Path image : images) {
             Tensor x = DigitImages.read(image).reshape(1, 784);
-            double[] p = Ops.softmax(network.apply(x, false)).toDoubleArray();
+            double[] p = network.predict(x).toDoubleArray();
             int best = 0;
             StringBuilder probabilities = new StringBuilder();
             for (int c = 0; c < p.length; c++) {

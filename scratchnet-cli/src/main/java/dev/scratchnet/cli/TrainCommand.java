@@ -5,7 +5,7 @@ import dev.scratchnet.data.IdxDataset;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.models.Models;
 import dev.scratchnet.models.Trainer;
-import dev.scratchnet.layers.Layer;
+import dev.scratchnet.models.Model;
 import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.kernel.Kernels;
 import dev.scratchnet.op.NumericsCheck;
@@ -123,11 +123,10 @@ final class TrainCommand implements Callable<Integer> {
             case rmsprop -> new RMSprop(learningRate);
             case adagrad -> new Adagrad(learningRate);
         };
-        TrainingState.Shape shape = new TrainingState.Shape(model, inputs, hidden, classes, dropout);
-        Layer network;
+        Model network;
         int done = 0;
         try {
-            network = shape.build(seed);
+            network = new Model.Spec(model, inputs, hidden, classes, dropout).build(seed);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -141,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
 
         String config = config();
         RunFolder run = new RunFolder(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), config);
-        Listener listener = new Listener(network, shape, opt, run, config, console);
+        Listener listener = new Listener(network, opt, run, config, console);
         Profiler.enable(profile);
         NumericsCheck.enable(checkNumerics);
         long trainingStart = System.nanoTime();
@@ -149,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             Dataset batches = data.trainingBatches(batchSize, shuffle, seed);
             int steps = (yTrain.dim(0) + batchSize - 1) / batchSize;
-            Trainer.fit(network, batches, steps, xTest, yTest, opt, done + 1, epochs, listener);
+            Trainer.fit(network.network(), batches, steps, xTest, yTest, opt, done + 1, epochs, listener);
         } catch (ArithmeticException e) {
             throw new IllegalStateException("stopped in epoch " + listener.epoch + " after step " + listener.step + ": " + e.getMessage(), e);
         } finally {
@@ -165,9 +164,9 @@ final class TrainCommand implements Callable<Integer> {
             console.flush();
         }
         if (save != null && done >= epochs) {
-            TrainingState.save(save, network, shape, opt, done, config);
+            TrainingState.save(save, network, opt, done, config);
         }
-        Evaluation test = Evaluation.of(network, xTest, yTest, classes);
+        Evaluation test = Evaluation.of(network.network(), xTest, yTest, classes);
         int side = (int) Math.round(Math.sqrt(inputs));
         run.finish(network.variables().get(0).value(), side, test, xTest, yTest.toLongArray());
         if (!quiet) {
@@ -178,8 +177,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Shows training as it goes (a progress bar on a terminal, the epoch lines) and keeps the run folder and checkpoint current. */
     private final class Listener implements Trainer.Listener {
-        private final Layer model;
-        private final TrainingState.Shape shape;
+        private final Model model;
         private final Optimizer optimizer;
         private final RunFolder run;
         private final String config;
@@ -189,9 +187,8 @@ final class TrainCommand implements Callable<Integer> {
         int epoch;
         int step;
 
-        Listener(Layer model, TrainingState.Shape shape, Optimizer optimizer, RunFolder run, String config, PrintWriter console) {
+        Listener(Model model, Optimizer optimizer, RunFolder run, String config, PrintWriter console) {
             this.model = model;
-            this.shape = shape;
             this.optimizer = optimizer;
             this.run = run;
             this.config = config;
@@ -229,7 +226,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 run.add(e);
                 if (save != null && (saveEveryEpoch || e.number() == epochs)) {
-                    TrainingState.save(save, model, shape, optimizer, e.number(), config);
+                    TrainingState.save(save, model, optimizer, e.number(), config);
                 }
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);

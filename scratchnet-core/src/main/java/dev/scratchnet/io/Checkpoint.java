@@ -2,10 +2,12 @@ package dev.scratchnet.io;
 
 import dev.scratchnet.data.FileFormatException;
 import dev.scratchnet.op.Tensor;
+import dev.scratchnet.op.Variable;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +28,42 @@ public record Checkpoint(Map<String, Tensor> tensors, Map<String, String> metada
             throw new FileFormatException(file, -1, "has no tensor named '" + name + "' (it has " + String.join(", ", tensors.keySet()) + ")");
         }
         return t;
+    }
+
+    /**
+     * The values of {@code variables} under their names, without metadata.
+     *
+     * @param variables the variables, with distinct names
+     * @return a checkpoint holding their current values
+     */
+    public static Checkpoint of(List<Variable> variables) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Variable v : variables) {
+            if (tensors.put(v.name(), v.value()) != null) {
+                throw new IllegalArgumentException("checkpoint: two variables are named '" + v.name() + "'");
+            }
+        }
+        return new Checkpoint(tensors, Map.of());
+    }
+
+    /**
+     * Assigns each variable the tensor of its name; a missing tensor or one of another shape is an error naming the file,
+     * and then no variable has changed.
+     *
+     * @param variables the variables to fill
+     * @param file      the checkpoint's file, named in errors
+     * @throws FileFormatException when a tensor is missing or does not fit its variable
+     */
+    public void restore(List<Variable> variables, Path file) throws FileFormatException {
+        for (Variable v : variables) {
+            Tensor t = require(v.name(), file);
+            if (!t.shape().equals(v.shape())) {
+                throw new FileFormatException(file, -1, "holds " + v.name() + " " + t.shape() + " but the model needs " + v.name() + " " + v.shape());
+            }
+        }
+        for (Variable v : variables) {
+            v.assign(tensors.get(v.name()).cast(v.dtype()));
+        }
     }
 
     public void save(Path file) throws IOException {

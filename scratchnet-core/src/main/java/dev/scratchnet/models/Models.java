@@ -16,7 +16,33 @@ public final class Models {
     private Models() {
     }
 
-    public enum Kind { chapter, mlp, cnn }
+    /** The networks the examples and the tool know by name. */
+    public enum Kind {
+        /** The chapter's network: inputs, a ReLU hidden layer, the output layer. */
+        chapter,
+        /** Two dense layers with dropout between them. */
+        mlp,
+        /** Two 3x3 convolutions with 2x2 max pooling, then two dense layers. */
+        cnn
+    }
+
+    /**
+     * The number of values the variables of {@code kind} hold at these sizes, computed without building it (so that
+     * sizes read from a file can be checked before anything is allocated).
+     *
+     * @param kind    the architecture
+     * @param inputs  inputs per example
+     * @param hidden  the hidden layer's width
+     * @param classes the number of classes
+     * @return the parameter count
+     */
+    public static long parameterCount(Kind kind, long inputs, long hidden, long classes) {
+        long head = hidden + hidden * classes + classes;
+        return switch (kind) {
+            case chapter, mlp -> inputs * hidden + head;
+            case cnn -> 9 * 32 + 32 + 9 * 32 * 64 + 64 + inputs / 16 * 64 * hidden + head;
+        };
+    }
 
     /**
      * A fresh model for {@code inputs} pixels (a square image for the CNN) and {@code classes} classes.

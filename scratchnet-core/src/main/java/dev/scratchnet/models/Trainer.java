@@ -70,14 +70,32 @@ public final class Trainer {
         }
     }
 
-    /** The model's logits for {@code x}, computed in batches of 1000 rows so that large models stay within memory. */
+    /**
+     * The model's logits for {@code x}, computed in batches of 1000 rows so that large models stay within memory.
+     *
+     * @param model the network
+     * @param x     a batch of inputs
+     * @return the network's outputs, one row per input row
+     */
     public static Tensor predict(Layer model, Tensor x) {
-        if (x.dim(0) <= 1000) {
+        return predict(model, x, 1000);
+    }
+
+    /**
+     * The model's outputs for {@code x} (not training), computed {@code rows} rows at a time.
+     *
+     * @param model the network
+     * @param x     a batch of inputs
+     * @param rows  the rows of one pass
+     * @return the network's outputs, one row per input row
+     */
+    public static Tensor predict(Layer model, Tensor x, int rows) {
+        if (x.dim(0) <= rows) {
             return model.apply(x, false);
         }
         List<Tensor> parts = new java.util.ArrayList<>();
-        for (int i = 0; i < x.dim(0); i += 1000) {
-            parts.add(model.apply(x.slice(i, i + 1000), false));
+        for (int i = 0; i < x.dim(0); i += rows) {
+            parts.add(model.apply(x.slice(i, i + rows), false));
         }
         return dev.scratchnet.op.Ops.concat(parts, 0);
     }

@@ -75,6 +75,11 @@ public final class StepBuffers {
         taken.clear();
     }
 
+    /** Whether a step is open on this thread. */
+    static boolean isOpen() {
+        return OPEN.get() != null;
+    }
+
     /** An array of {@code n} floats for an output the caller writes whole: the previous step's, else a fresh one. */
     static float[] floats(int n) {
         StepBuffers buffers = n < MIN_LENGTH ? null : OPEN.get();

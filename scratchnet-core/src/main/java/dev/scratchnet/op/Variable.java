@@ -1,15 +1,27 @@
 package dev.scratchnet.op;
 
+import dev.scratchnet.tensor.DType;
+import dev.scratchnet.tensor.Shape;
 import dev.scratchnet.tensor.Storage;
+
+import java.util.function.Consumer;
 
 /**
  * A named, mutable holder of a tensor, like {@code tf.Variable}: the model's parameters. A variable is an
  * {@link Operand}, so ops take it wherever they take a tensor, and a {@code GradientTape} watches every trainable
  * variable that an op reads while it records.
  *
- * <p>The variable owns its values. {@link #assign} and friends install new values and leave tensors read
- * earlier unchanged; optimizers instead update {@link #storage()} in place, for speed, so a tensor read from
- * the variable before an optimizer step sees the new values afterwards.
+ * <p>One rule for every update: <b>a tensor read from a variable never changes</b>. {@link #assign} and friends
+ * install new values, and every optimizer goes through {@link #updateInPlace}, which writes into the variable's own
+ * array only when no tensor read from it can still be held: that is, when every read since the last update was made
+ * inside an open training step ({@link StepBuffers#open()}, which promises that nothing computed in the step outlives
+ * it). Otherwise the update first copies the array, and the tensors read before keep the old values. So a training
+ * loop that opens a step per batch (as {@code Trainer.fit} does) updates in place, with no copy, while a tensor read
+ * anywhere else stays a value.
+ *
+ * <p>Thread safety: reads and updates of one variable are atomic with respect to each other, so a thread may read a
+ * variable (and keep the tensor) while another trains it. A set of variables read during training may come from
+ * different steps; read between steps for a consistent set.
  */
 public final class Variable implements Operand {
     private static int unnamed;
@@ -17,6 +29,8 @@ public final class Variable implements Operand {
     private final String name;
     private final boolean trainable;
     private Tensor value;
+    /** Whether a tensor read from {@link #value} outside a training step may still be held somewhere. */
+    private boolean shared;
     private float[] gradientBuffer;
 
     /** A trainable variable holding a copy of {@code initial}. */
@@ -51,19 +65,32 @@ public final class Variable implements Operand {
         return trainable;
     }
 
+    /** The current values: a tensor that no later update of this variable changes. */
     @Override
-    public Tensor value() {
+    public synchronized Tensor value() {
+        if (!StepBuffers.isOpen()) {
+            shared = true;
+        }
         return value;
     }
 
-    /** Replaces the values with a copy of {@code newValue}, which must have this variable's shape and dtype. */
+    /**
+     * Replaces the values with a copy of {@code newValue}, which must have this variable's shape and dtype.
+     *
+     * @param newValue the new values
+     * @return this variable
+     */
     public Variable assign(Operand newValue) {
         Tensor t = newValue.value();
-        if (!t.shape().equals(value.shape()) || t.dtype() != value.dtype()) {
-            throw new IllegalArgumentException("assign: variable '" + name + "' is " + value.dtype() + value.shape()
+        if (!t.shape().equals(shape()) || t.dtype() != dtype()) {
+            throw new IllegalArgumentException("assign: variable '" + name + "' is " + dtype() + shape()
                     + " but the new value is " + t.dtype() + t.shape());
         }
-        value = copyOf(t);
+        Tensor copy = copyOf(t);
+        synchronized (this) {
+            value = copy;
+            shared = false;
+        }
         return this;
     }
 
@@ -77,12 +104,29 @@ public final class Variable implements Operand {
         return assign(Ops.sub(Ops.stopGradient(value), Ops.stopGradient(delta)));
     }
 
+    @Override
+    public synchronized DType dtype() {
+        return value.dtype();
+    }
+
+    @Override
+    public synchronized Shape shape() {
+        return value.shape();
+    }
+
     /**
-     * The variable's own backing array (dense, from index 0), for optimizers and loaders that update the
-     * values in place.
+     * Runs {@code update} on the variable's own backing array (dense, from index 0), which it may change in place:
+     * how optimizers update. If a tensor read from the variable may still be held, the array is copied first, so that
+     * the tensor keeps its values (see the class comment).
+     *
+     * @param update writes the new values into the array it is given
      */
-    public Object storage() {
-        return value.data();
+    public synchronized void updateInPlace(Consumer<Object> update) {
+        if (shared) {
+            value = copyOf(value);
+            shared = false;
+        }
+        update.accept(value.data());
     }
 
     /**
@@ -91,13 +135,13 @@ public final class Variable implements Operand {
      */
     public float[] gradientBuffer() {
         if (gradientBuffer == null) {
-            gradientBuffer = new float[value.size()];
+            gradientBuffer = new float[shape().size()];
         }
         return gradientBuffer;
     }
 
     @Override
     public String toString() {
-        return "Variable '" + name + "' " + value;
+        return "Variable '" + name + "' " + value();
     }
 }

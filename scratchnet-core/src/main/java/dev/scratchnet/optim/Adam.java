@@ -76,11 +76,11 @@ public class Adam extends Optimizer {
         int n = gradient.size();
         if (variable.dtype() == DType.FLOAT32) {
             int cols = variable.shape().rank() == 0 ? 1 : variable.shape().dim(-1);
-            Kernels.loops().adam((float[]) variable.storage(), (float[]) s.m(), (float[]) s.v(), (float[]) gradient.data(),
-                    gradient.offset(), n, cols, (float) alpha, (float) beta1, (float) beta2, (float) epsilon);
+            variable.updateInPlace(values -> Kernels.loops().adam((float[]) values, (float[]) s.m(), (float[]) s.v(), (float[]) gradient.data(),
+                    gradient.offset(), n, cols, (float) alpha, (float) beta1, (float) beta2, (float) epsilon));
         } else if (variable.dtype() == DType.FLOAT64) {
-            ScalarLoops.adam((double[]) variable.storage(), (double[]) s.m(), (double[]) s.v(), (double[]) gradient.data(),
-                    gradient.offset(), n, alpha, beta1, beta2, epsilon);
+            variable.updateInPlace(values -> ScalarLoops.adam((double[]) values, (double[]) s.m(), (double[]) s.v(), (double[]) gradient.data(),
+                    gradient.offset(), n, alpha, beta1, beta2, epsilon));
         } else {
             throw new IllegalArgumentException("Adam: variable '" + variable.name() + "' has dtype " + variable.dtype() + "; only float variables train");
         }
