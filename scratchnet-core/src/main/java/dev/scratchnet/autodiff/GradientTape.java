@@ -192,7 +192,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
         for (Operand source : sources) {
             Tensor g = gradientOf(source, grads);
             if (g == null && unconnected == UnconnectedGradients.ZERO) {
-                g = Ops.zeros(source.dtype(), source.shape().dims());
+                g = Tensor.zeros(source.dtype(), source.shape().dims());
             }
             result.add(g);
         }

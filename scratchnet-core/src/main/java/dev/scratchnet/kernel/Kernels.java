@@ -2,8 +2,9 @@ package dev.scratchnet.kernel;
 
 /**
  * Chooses the implementation of the speed-critical kernels: the Vector API path where the
- * {@code jdk.incubator.vector} module is present, the portable scalar path otherwise. The system property
- * {@code scratchnet.kernels=scalar} forces the portable path.
+ * {@code jdk.incubator.vector} module is present, the portable scalar path otherwise (with a one-line notice on
+ * standard error, once, since everything then runs about three times slower). The system property
+ * {@code scratchnet.kernels=scalar} forces the portable path without the notice.
  */
 public final class Kernels {
     private static volatile MatMul matMul;
@@ -11,6 +12,10 @@ public final class Kernels {
 
     static {
         useVectorized(true);
+        if (!vectorized() && !forcedScalar()) {
+            System.err.println("scratchnet: the Vector API is not enabled, so the portable kernels run (about 3 times slower); "
+                    + "start java with --add-modules jdk.incubator.vector for the fast ones");
+        }
     }
 
     private Kernels() {
@@ -42,8 +47,11 @@ public final class Kernels {
     }
 
     private static boolean vectorApiAvailable() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                && !"scalar".equals(System.getProperty("scratchnet.kernels"));
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && !forcedScalar();
+    }
+
+    private static boolean forcedScalar() {
+        return "scalar".equals(System.getProperty("scratchnet.kernels"));
     }
 
     /** The Vector API implementation, loaded by name so that nothing links to the module when it is absent. */

@@ -64,7 +64,7 @@ final class VectorLoops implements Loops {
     private static void zipRuns(BinaryOp op, BroadcastPlan plan, float[] a, int aOff, float[] b, int bOff, float[] out,
                                 int firstRun, int endRun, int from, int to) {
         int as = plan.step(0), bs = plan.step(1);
-        int end = as <= 1 && bs <= 1 ? from + S.loopBound(to - from) : from;
+        int end = op.exact && as <= 1 && bs <= 1 ? from + S.loopBound(to - from) : from;
         BroadcastPlan.Cursor c = plan.cursor(firstRun);
         for (int run = firstRun; run < endRun && c.next(); run++) {
             int ai = aOff + c.offset(0), bi = bOff + c.offset(1), oi = c.offset(2);
@@ -86,13 +86,14 @@ final class VectorLoops implements Loops {
             case MAXIMUM -> x.max(y);
             case MINIMUM -> x.min(y);
             case RELU_GRAD -> FloatVector.zero(S).blend(x, y.compare(VectorOperators.GT, 0f));
+            default -> throw new IllegalArgumentException(op + " has no exact vector form");
         };
     }
 
     @Override
     public void accumulate(BinaryOp op, BroadcastPlan plan, float[] in, int inOff, float[] out) {
         int len = plan.runLength(), os = plan.step(1);
-        int end = os == 1 ? S.loopBound(len) : 0;
+        int end = op.exact && os == 1 ? S.loopBound(len) : 0;
         for (BroadcastPlan.Cursor c = plan.cursor(); c.next(); ) {
             int ii = inOff + c.offset(0), oi = c.offset(1);
             for (int k = 0; k < end; k += L) {

@@ -9,7 +9,6 @@ import dev.scratchnet.op.Variable;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-import static dev.scratchnet.op.Ops.zeros;
 import static dev.scratchnet.tensor.DType.FLOAT32;
 
 /** A 2-D convolution over NHWC images plus a bias per filter, then the activation, as Keras' Conv2D. */
@@ -23,7 +22,7 @@ public final class Conv2D implements Layer {
     public Conv2D(String name, int size, int inChannels, int filters, int stride, Nn.Padding padding, UnaryOperator<Tensor> activation,
                   Generator random) {
         this.kernel = new Variable(Initializers.glorotUniform(random, size, size, inChannels, filters), name + "/kernel");
-        this.bias = new Variable(zeros(FLOAT32, filters), name + "/bias");
+        this.bias = new Variable(Tensor.zeros(filters), name + "/bias");
         this.stride = stride;
         this.padding = padding;
         this.activation = activation;

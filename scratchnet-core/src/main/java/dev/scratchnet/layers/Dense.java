@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 import static dev.scratchnet.op.Ops.matmul;
-import static dev.scratchnet.op.Ops.zeros;
 import static dev.scratchnet.tensor.DType.FLOAT32;
 
 /** {@code activation(x · kernel + bias)}, the kernel Glorot-uniform and the bias zero, as Keras' Dense. */
@@ -20,7 +19,7 @@ public final class Dense implements Layer {
 
     public Dense(String name, int inputs, int units, UnaryOperator<Tensor> activation, Generator random) {
         this.kernel = new Variable(Initializers.glorotUniform(random, inputs, units), name + "/kernel");
-        this.bias = new Variable(zeros(FLOAT32, units), name + "/bias");
+        this.bias = new Variable(Tensor.zeros(units), name + "/bias");
         this.activation = activation;
     }
 

@@ -11,6 +11,7 @@ import dev.scratchnet.optim.Adam;
 import dev.scratchnet.optim.Optimizer;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 import static dev.scratchnet.op.Ops.argmax;
@@ -20,7 +21,6 @@ import static dev.scratchnet.op.Ops.matmul;
 import static dev.scratchnet.op.Ops.mean;
 import static dev.scratchnet.op.Ops.relu;
 import static dev.scratchnet.op.Ops.sparseSoftmaxCrossEntropyWithLogits;
-import static dev.scratchnet.op.Ops.zeros;
 import static dev.scratchnet.tensor.DType.FLOAT32;
 import static dev.scratchnet.tensor.DType.INT64;
 
@@ -35,9 +35,9 @@ public final class Chapter14 implements Layer {
 
     public Chapter14(int inputSize, int hiddenSize, int outputSize, Generator random) {
         W1 = new Variable(random.normal(new int[] {inputSize, hiddenSize}, 0, 0.1), "W1");
-        b1 = new Variable(zeros(FLOAT32, hiddenSize), "b1");
+        b1 = new Variable(Tensor.zeros(hiddenSize), "b1");
         W2 = new Variable(random.normal(new int[] {hiddenSize, outputSize}, 0, 0.1), "W2");
-        b2 = new Variable(zeros(FLOAT32, outputSize), "b2");
+        b2 = new Variable(Tensor.zeros(outputSize), "b2");
     }
 
     @Override
@@ -74,10 +74,15 @@ public final class Chapter14 implements Layer {
         return forwardPass(x);
     }
 
-    /** The chapter's program as it stands: MNIST, 128 hidden units, Adam(0.001), 5 epochs of batch 64. */
+    /**
+     * The chapter's program as it stands: MNIST, 128 hidden units, Adam(0.001), 5 epochs of batch 64.
+     *
+     * @param args nothing, or a folder holding the four MNIST files to use instead of the fetched ones
+     * @throws IOException when the data cannot be read or fetched
+     */
     public static void main(String[] args) throws IOException {
         // Step 1: Dataset Preparation
-        IdxDataset mnist = Mnist.loadData();
+        IdxDataset mnist = args.length > 0 ? IdxDataset.load(Path.of(args[0])) : Mnist.loadData();
         Tensor xTrain = mnist.xTrain().div(255.0).reshape(-1, 784).cast(FLOAT32);
         Tensor xTest = mnist.xTest().div(255.0).reshape(-1, 784).cast(FLOAT32);
         Tensor yTrain = mnist.yTrain().cast(INT64);

@@ -51,16 +51,4 @@ public final class Initializers {
     public static Tensor truncatedNormal(Generator random, double stddev, int... dims) {
         return random.truncatedNormal(dims, 0, stddev, DType.FLOAT32);
     }
-
-    public static Tensor zeros(int... dims) {
-        return Tensor.zeros(dims);
-    }
-
-    public static Tensor ones(int... dims) {
-        return Tensor.ones(dims);
-    }
-
-    public static Tensor constant(double value, int... dims) {
-        return Tensor.fill(DType.FLOAT32, value, dims);
-    }
 }

@@ -122,6 +122,25 @@ public final class Ops {
                 (dy, x, y, out) -> mul(dy, cast(greater(x, y), dy.dtype())));
     }
 
+    /**
+     * {@code a} to the power {@code b}, element-wise, like {@code tf.pow}. The gradient for {@code b} is
+     * {@code dy * a^b * log(a)} where {@code a > 0} and 0 elsewhere, as in TensorFlow.
+     */
+    public static Tensor pow(Operand a, Operand b) {
+        return binary("pow", a, b, BinaryOp.POW,
+                (dy, x, y, out) -> mul(dy, mul(y, pow(x, sub(y, scalarLike(y, 1))))),
+                (dy, x, y, out) -> {
+                    Tensor positive = cast(greater(x, scalarLike(x, 0)), x.dtype());
+                    Tensor safeLog = log(add(mul(x, positive), sub(scalarLike(x, 1), positive)));
+                    return mul(dy, mul(out, safeLog));
+                });
+    }
+
+    /** {@code x} to the power {@code exponent}, element-wise. */
+    public static Tensor pow(Operand x, double exponent) {
+        return pow(x, scalarLike(x, exponent));
+    }
+
     /** ReLU's backward step: {@code dy} where {@code y > 0}, else 0. An op of its own so that it can be differentiated again. */
     static Tensor reluGrad(Operand dy, Operand y) {
         return binary("reluGrad", dy, y, BinaryOp.RELU_GRAD,
@@ -292,17 +311,28 @@ public final class Ops {
 
     // ---------------------------------------------------------------- linear algebra
 
-    /** The matrix product {@code a · b} of two 2-D tensors. */
+    /**
+     * The matrix product {@code a · b}, like {@code tf.matmul}: of two matrices, or of stacks of matrices
+     * ({@code [..., m, k] · [..., k, n]}), whose leading (batch) axes broadcast against each other; a stack times a
+     * matrix multiplies every matrix of the stack.
+     */
     public static Tensor matmul(Operand a, Operand b) {
         return matmul(a, b, false, false);
     }
 
-    /** The matrix product with either operand transposed first, like {@code tf.matmul(a, b, transpose_a, transpose_b)}. */
+    /**
+     * The matrix product with either operand's last two axes transposed first, like
+     * {@code tf.matmul(a, b, transpose_a, transpose_b)}.
+     */
     public static Tensor matmul(Operand a, Operand b, boolean transposeA, boolean transposeB) {
         Tensor x = read(a), y = read(b);
         sameDType("matmul", x, y);
-        if (x.rank() != 2 || y.rank() != 2 || !x.dtype().isFloating()) {
-            throw new IllegalArgumentException("matmul: expects two 2-D float tensors, got " + x.dtype() + x.shape() + " and " + y.dtype() + y.shape());
+        if (x.rank() < 2 || y.rank() < 2 || !x.dtype().isFloating()) {
+            throw new IllegalArgumentException("matmul: expects two float tensors of at least 2 axes, got " + x.dtype() + x.shape() + " and "
+                    + y.dtype() + y.shape());
+        }
+        if (x.rank() > 2 || y.rank() > 2) {
+            return batchMatmul(x, y, transposeA, transposeB);
         }
         int m = x.dim(transposeA ? 1 : 0), k = x.dim(transposeA ? 0 : 1);
         int k2 = y.dim(transposeB ? 1 : 0), n = y.dim(transposeB ? 0 : 1);
@@ -326,6 +356,46 @@ public final class Ops {
             !needed[0] ? null : transposeA ? matmul(in[1], dy, transposeB, true) : matmul(dy, in[1], false, !transposeB),
             !needed[1] ? null : transposeB ? matmul(dy, in[0], true, transposeA) : matmul(in[0], dy, !transposeA, false)
         }, x, y);
+    }
+
+    /**
+     * Stacks of matrices multiplied pairwise, their batch axes broadcast. A stack times one matrix that is not
+     * transposed is a single product of all the stack's rows; otherwise each pair is its own product.
+     */
+    private static Tensor batchMatmul(Tensor x, Tensor y, boolean transposeA, boolean transposeB) {
+        int[] xDims = x.shape().dims(), yDims = y.shape().dims();
+        if (y.rank() == 2 && !transposeA) {
+            int[] outDims = xDims.clone();
+            outDims[outDims.length - 1] = y.dim(transposeB ? 0 : 1);
+            Tensor rows = reshape(x, -1, x.dim(-1));
+            return reshape(matmul(rows, y, false, transposeB), outDims);
+        }
+        Shape xBatch = Shape.of(Arrays.copyOf(xDims, xDims.length - 2)), yBatch = Shape.of(Arrays.copyOf(yDims, yDims.length - 2));
+        Shape batch = Shape.broadcast(xBatch, yBatch);
+        if (batch == null) {
+            throw new IllegalArgumentException("matmul: batch axes of " + x.shape() + " and " + y.shape() + " cannot be broadcast together");
+        }
+        int m = x.dim(transposeA ? -1 : -2), k = x.dim(transposeA ? -2 : -1);
+        int k2 = y.dim(transposeB ? -1 : -2), n = y.dim(transposeB ? -2 : -1);
+        if (k != k2) {
+            throw new IllegalArgumentException("matmul: shapes " + x.shape() + " and " + y.shape() + " do not fit (inner dimensions "
+                    + k + " and " + k2 + ", transposeA=" + transposeA + ", transposeB=" + transposeB + ")");
+        }
+        Tensor xs = reshape(broadcastTo(x, concatDims(batch.dims(), x.dim(-2), x.dim(-1))), -1, x.dim(-2), x.dim(-1));
+        Tensor ys = reshape(broadcastTo(y, concatDims(batch.dims(), y.dim(-2), y.dim(-1))), -1, y.dim(-2), y.dim(-1));
+        List<Tensor> products = new java.util.ArrayList<>();
+        for (int i = 0; i < xs.dim(0); i++) {
+            products.add(reshape(matmul(reshape(narrow(xs, 0, i, 1), xs.dim(1), xs.dim(2)),
+                    reshape(narrow(ys, 0, i, 1), ys.dim(1), ys.dim(2)), transposeA, transposeB), 1, m, n));
+        }
+        Tensor stacked = products.isEmpty() ? Tensor.zeros(x.dtype(), 0, m, n) : concat(products, 0);
+        return reshape(stacked, concatDims(batch.dims(), m, n));
+    }
+
+    private static int[] concatDims(int[] lead, int... tail) {
+        int[] all = Arrays.copyOf(lead, lead.length + tail.length);
+        System.arraycopy(tail, 0, all, lead.length, tail.length);
+        return all;
     }
 
     /** The transpose of a 2-D tensor (for more axes, the axes reversed). */
@@ -603,7 +673,7 @@ public final class Ops {
             int[] before = xs[0].shape().dims(), after = xs[0].shape().dims();
             before[a] = start;
             after[a] = full - start - length;
-            return new Tensor[] {concat(List.of(zeros(dy.dtype(), before), dy, zeros(dy.dtype(), after)), a)};
+            return new Tensor[] {concat(List.of(Tensor.zeros(dy.dtype(), before), dy, Tensor.zeros(dy.dtype(), after)), a)};
         }, in);
     }
 
@@ -694,14 +764,18 @@ public final class Ops {
                 (dy, xs, y, needed) -> new Tensor[] {checkNumerics(dy, message + " (gradient)")}, in);
     }
 
-    /** Zeros of the given dtype and dims. */
-    public static Tensor zeros(DType dtype, int... dims) {
-        return Tensor.zeros(dtype, dims);
-    }
 
-    /** A scalar of {@code value} with the dtype of {@code like}. */
+    /**
+     * A scalar of {@code value} with the dtype of {@code like}. A fractional value (or one out of range) for an integer
+     * or bool tensor is an error, as TensorFlow refuses to mix them: cast the tensor first.
+     */
     public static Tensor scalarLike(Operand like, double value) {
-        return Tensor.scalar(value, like.dtype());
+        DType dtype = like.dtype();
+        if (!dtype.isFloating() && (value != Math.rint(value) || value < dtype.min() || value > dtype.max())) {
+            throw new IllegalArgumentException("the scalar " + value + " does not fit a " + dtype + " tensor " + like.shape()
+                    + "; cast the tensor to a floating-point dtype first");
+        }
+        return Tensor.scalar(value, dtype);
     }
 
     // ---------------------------------------------------------------- the machinery shared by the ops above

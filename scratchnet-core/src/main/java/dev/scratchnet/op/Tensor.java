@@ -82,6 +82,16 @@ public final class Tensor implements Operand {
         return of(rows, DType.FLOAT64);
     }
 
+    /** A float32 tensor of three axes from nested arrays of equal lengths. */
+    public static Tensor of(float[][][] values) {
+        return of(values, DType.FLOAT32);
+    }
+
+    /** A float64 tensor of three axes from nested arrays of equal lengths. */
+    public static Tensor of(double[][][] values) {
+        return of(values, DType.FLOAT64);
+    }
+
     /**
      * A tensor of {@code dtype} from a Java array of any depth ({@code double[][]}, {@code int[][][]}, ...; rows must
      * have equal lengths), its shape read from the nesting: the chapter's {@code tf.convert_to_tensor(x, dtype=...)}.

@@ -45,7 +45,7 @@ public final class RMSprop extends Optimizer {
     @Override
     protected void update(Variable variable, Tensor g) {
         State s = slot(variable, State::new);
-        Tensor zeros = Ops.zeros(variable.dtype(), variable.shape().dims());
+        Tensor zeros = Tensor.zeros(variable.dtype(), variable.shape().dims());
         s.velocity = (s.velocity == null ? zeros : s.velocity).mul(rho).add(Ops.square(g).mul(1 - rho));
         Tensor denominator = s.velocity;
         if (centered) {

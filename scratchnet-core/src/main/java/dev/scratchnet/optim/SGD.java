@@ -44,7 +44,7 @@ public final class SGD extends Optimizer {
         Tensor step = gradient.mul(-learningRate());
         if (momentum > 0) {
             Velocity velocity = slot(variable, Velocity::new);
-            Tensor previous = velocity.value != null ? velocity.value : Ops.zeros(variable.dtype(), variable.shape().dims());
+            Tensor previous = velocity.value != null ? velocity.value : Tensor.zeros(variable.dtype(), variable.shape().dims());
             velocity.value = previous.mul(momentum).add(step);
             step = nesterov ? velocity.value.mul(momentum).add(step) : velocity.value;
         }

@@ -26,6 +26,27 @@ public enum DType {
         return floating;
     }
 
+    /** @return the smallest value this dtype holds (negative infinity for floating point) */
+    public double min() {
+        return switch (this) {
+            case FLOAT32, FLOAT64 -> Double.NEGATIVE_INFINITY;
+            case INT32 -> Integer.MIN_VALUE;
+            case INT64 -> Long.MIN_VALUE;
+            case UINT8, BOOL -> 0;
+        };
+    }
+
+    /** @return the largest value this dtype holds (positive infinity for floating point) */
+    public double max() {
+        return switch (this) {
+            case FLOAT32, FLOAT64 -> Double.POSITIVE_INFINITY;
+            case INT32 -> Integer.MAX_VALUE;
+            case INT64 -> Long.MAX_VALUE;
+            case UINT8 -> 255;
+            case BOOL -> 1;
+        };
+    }
+
     public int byteSize() {
         return byteSize;
     }

@@ -44,6 +44,22 @@ class GradientCheckTest {
     }
 
     @Test
+    void powForBothOperandsWithBroadcasting() {
+        check(v -> pow(v.get(0), v.get(1)), positive(3, 4), rand(4));
+        check(v -> pow(v.get(0), v.get(1)), rand(2, 3), Tensor.of(new double[] {2, 3, 1}));
+        check(v -> v.get(0).pow(3), rand(3, 2));
+    }
+
+    @Test
+    void batchedMatmulWithBroadcastBatchesAndTransposes() {
+        check(v -> matmul(v.get(0), v.get(1)), rand(2, 3, 4), rand(2, 4, 5));
+        check(v -> matmul(v.get(0), v.get(1)), rand(2, 3, 4), rand(4, 5));
+        check(v -> matmul(v.get(0), v.get(1)), rand(2, 1, 3, 4), rand(3, 4, 2));
+        check(v -> matmul(v.get(0), v.get(1), true, true), rand(2, 4, 3), rand(2, 5, 4));
+        check(v -> matmul(v.get(0), v.get(1), false, true), rand(2, 3, 4), rand(5, 4));
+    }
+
+    @Test
     void unaryOps() {
         Tensor x = rand(3, 5);
         check(v -> neg(v.get(0)), x);

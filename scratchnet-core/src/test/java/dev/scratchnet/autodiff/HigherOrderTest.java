@@ -66,7 +66,8 @@ class HigherOrderTest {
                 x -> matmul(x, transpose(x)), x -> sum(square(x), 0), x -> mean(square(x), 1), x -> max(mul(x, x), 1),
                 x -> sparseSoftmaxCrossEntropyWithLogits(x, Tensor.of(new long[] {2, 0, 1})),
                 x -> gather(square(x), Tensor.of(new int[] {1, 1}), 0), x -> concat(List.of(square(x), x), 1),
-                x -> broadcastTo(reshape(square(x), 3, 1, 3), 3, 2, 3), x -> relu(x).mul(x), x -> maximum(square(x), x));
+                x -> broadcastTo(reshape(square(x), 3, 1, 3), 3, 2, 3), x -> relu(x).mul(x), x -> maximum(square(x), x),
+                x -> pow(add(square(x), Tensor.scalar(1, DType.FLOAT64)), x), x -> matmul(reshape(x, 3, 1, 3), reshape(x, 3, 3, 1)));
         Tensor x = RANDOM.uniform(new int[] {3, 3}, -1.5, 1.5, DType.FLOAT64);
         Tensor w = RANDOM.uniform(new int[] {3, 3}, 0.5, 1.5, DType.FLOAT64);
         for (int i = 0; i < ops.size(); i++) {

@@ -34,9 +34,9 @@ class ChapterStyleTest {
 
         Generator random = Generator.fromSeed(42);
         Variable W1 = new Variable(random.normal(new int[] {20, 32}, 0, 0.1));
-        Variable b1 = new Variable(zeros(FLOAT32, 32));
+        Variable b1 = new Variable(Tensor.zeros(32));
         Variable W2 = new Variable(random.normal(new int[] {32, 10}, 0, 0.1));
-        Variable b2 = new Variable(zeros(FLOAT32, 10));
+        Variable b2 = new Variable(Tensor.zeros(10));
         List<Variable> params = List.of(W1, b1, W2, b2);
 
         java.util.function.Function<Tensor, Tensor> forwardPass = x -> {
@@ -70,9 +70,9 @@ class ChapterStyleTest {
         Tensor y = Tensor.of(new long[] {0, 1, 1, 0});
         Generator random = Generator.fromSeed(3);
         Variable w1 = new Variable(random.normal(new int[] {2, 8}, 0, 1));
-        Variable c1 = new Variable(zeros(FLOAT32, 8));
+        Variable c1 = new Variable(Tensor.zeros(8));
         Variable w2 = new Variable(random.normal(new int[] {8, 2}, 0, 1));
-        Variable c2 = new Variable(zeros(FLOAT32, 2));
+        Variable c2 = new Variable(Tensor.zeros(2));
         List<Variable> params = List.of(w1, c1, w2, c2);
         Adam adam = new Adam(0.05);
         for (int step = 0; step < 300; step++) {

@@ -108,7 +108,7 @@ class StepBuffersTest {
     private static List<float[]> train(boolean reuse) {
         Generator random = Generator.fromSeed(3);
         Variable w1 = new Variable(random.normal(new int[] {30, 64}, 0, 0.3), "w1");
-        Variable b1 = new Variable(zeros(dev.scratchnet.tensor.DType.FLOAT32, 64), "b1");
+        Variable b1 = new Variable(Tensor.zeros(64), "b1");
         Variable w2 = new Variable(random.normal(new int[] {64, 10}, 0, 0.3), "w2");
         Tensor images = random.normal(new int[] {48, 30}, 0, 1);
         long[] ids = new long[48];
