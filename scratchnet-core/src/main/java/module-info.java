@@ -7,7 +7,7 @@
 @SuppressWarnings("module") // the kernels are exported to the tool's module, which is built after this one
 module dev.scratchnet {
     requires static jdk.incubator.vector;
-    requires java.desktop;
+    requires transitive java.desktop;
 
     exports dev.scratchnet.tensor;
     exports dev.scratchnet.op;

@@ -16,12 +16,24 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Runs the command and exits with its code.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the command line and returns its exit code. */
+    /**
+     * Runs the command line.
+     *
+     * @param args the command line
+     * @param out  where results go
+     * @param err  where errors go
+     * @return the exit code: 0, 1 for a failure, 2 for a usage error
+     */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
@@ -57,8 +69,9 @@ public final class Main implements Runnable {
         return (message == null ? e.getClass().getSimpleName() : message).replaceAll("\\s*\\R\\s*", " ");
     }
 
+    /** Without a command there is nothing to do: a usage error. */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, eval, predict or bench");
     }
 }

@@ -30,11 +30,25 @@ public final class GradientCheck {
         }
     }
 
-    /** Checks the gradient of {@code f} at {@code inputs} with step {@code 1e-6}. */
+    /**
+     * Checks the gradient of {@code f} at {@code inputs} with step {@code 1e-6}.
+     *
+     * @param f the function of the inputs
+     * @param inputs the inputs
+     * @return the largest error and where it was
+     */
     public static Result check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
         return check(f, inputs, 1e-6);
     }
 
+    /**
+     * Compares the tape's gradient of {@code f} with central differences of step {@code step}, in float64.
+     *
+     * @param f the function of the inputs
+     * @param inputs the inputs
+     * @param step the finite-difference step
+     * @return the largest error and where it was
+     */
     public static Result check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double step) {
         for (Tensor t : inputs) {
             if (t.dtype() != DType.FLOAT64) {
@@ -66,7 +80,13 @@ public final class GradientCheck {
         return worst;
     }
 
-    /** Checks and throws an {@link AssertionError} naming the worst element when the error exceeds {@code tolerance}. */
+    /**
+     * Checks and throws an {@link AssertionError} naming the worst element when the error exceeds {@code tolerance}.
+     *
+     * @param f the function of the inputs
+     * @param inputs the inputs
+     * @param tolerance the largest error allowed
+     */
     public static void assertGradients(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double tolerance) {
         Result r = check(f, inputs);
         if (!(r.maxError() <= tolerance)) {

@@ -59,11 +59,21 @@ public final class GradientTape implements Recorder, AutoCloseable {
         this(false, true);
     }
 
-    /** A tape that allows more than one {@code gradient} call when {@code persistent}. */
+    /**
+     * A tape that allows more than one {@code gradient} call when {@code persistent}.
+     *
+     * @param persistent whether gradient may be called more than once
+     */
     public GradientTape(boolean persistent) {
         this(persistent, true);
     }
 
+    /**
+     * A tape that records from now on, like {@code tf.GradientTape(persistent, watch_accessed_variables)}.
+     *
+     * @param persistent whether gradient may be called more than once
+     * @param watchAccessedVariables whether trainable variables read while recording are watched
+     */
     public GradientTape(boolean persistent, boolean watchAccessedVariables) {
         this.persistent = persistent;
         this.watchAccessedVariables = watchAccessedVariables;
@@ -76,6 +86,8 @@ public final class GradientTape implements Recorder, AutoCloseable {
      * then drop them, as {@code Trainer} does, this saves allocating, zeroing and moving a weight gradient's worth of
      * memory per step. A gradient from such a tape changes when a later one computes the same variable's gradient:
      * copy it to keep it. Only for non-persistent tapes. Returns this tape.
+     *
+     * @return this tape
      */
     public GradientTape reuseGradientBuffers() {
         if (persistent) {
@@ -86,7 +98,11 @@ public final class GradientTape implements Recorder, AutoCloseable {
         return this;
     }
 
-    /** Follows {@code operand} from now on, so gradients with respect to it can be asked for. */
+    /**
+     * Follows {@code operand} from now on, so gradients with respect to it can be asked for.
+     *
+     * @param operand the operand
+     */
     public void watch(Operand operand) {
         if (closed) {
             throw new IllegalStateException("GradientTape.watch: the tape is closed; watch tensors inside its block");
@@ -142,12 +158,24 @@ public final class GradientTape implements Recorder, AutoCloseable {
         return recording && tracked.containsKey(tensor);
     }
 
-    /** The gradient of {@code target} (summed, if it is not a scalar) with respect to each source; null where unconnected. */
+    /**
+     * The gradient of {@code target} (summed, if it is not a scalar) with respect to each source; null where unconnected.
+     *
+     * @param target the value to differentiate
+     * @param sources the tensors and variables to differentiate by
+     * @return the gradient of {@code target}
+     */
     public List<Tensor> gradient(Operand target, List<? extends Operand> sources) {
         return gradient(target, sources, null, UnconnectedGradients.NONE);
     }
 
-    /** The gradient of {@code target} with respect to one source. */
+    /**
+     * The gradient of {@code target} with respect to one source.
+     *
+     * @param target the value to differentiate
+     * @param source the tensor or variable to differentiate by
+     * @return the gradient of {@code target} with respect to one source
+     */
     public Tensor gradient(Operand target, Operand source) {
         return gradient(target, List.of(source)).get(0);
     }
@@ -155,6 +183,12 @@ public final class GradientTape implements Recorder, AutoCloseable {
     /**
      * The gradients of {@code target} with respect to {@code sources}, starting from {@code outputGradient}
      * (ones of the target's shape when null), with unconnected sources answered as {@code unconnected} says.
+     *
+     * @param target the value to differentiate
+     * @param sources the tensors and variables to differentiate by
+     * @param outputGradient the gradient of the output
+     * @param unconnected what a source that does not reach the target gets
+     * @return the gradients of {@code target} with respect to {@code sources}, starting from {@code outputGradient}
      */
     public List<Tensor> gradient(Operand target, List<? extends Operand> sources, Tensor outputGradient, UnconnectedGradients unconnected) {
         return once("gradient", () -> compute(target, sources, outputGradient, unconnected, reuseGradientBuffers));
@@ -203,6 +237,10 @@ public final class GradientTape implements Recorder, AutoCloseable {
      * The Jacobian of {@code target} with respect to {@code source}: shape target.shape + source.shape, entry
      * [i..., j...] the derivative of target[i...] by source[j...] (zeros where unconnected). Needs a persistent tape
      * when called more than once, like {@code gradient}.
+     *
+     * @param target the value to differentiate
+     * @param source the tensor or variable to differentiate by
+     * @return the Jacobian of {@code target} with respect to {@code source}
      */
     public Tensor jacobian(Operand target, Operand source) {
         Tensor y = target.value();
@@ -216,6 +254,10 @@ public final class GradientTape implements Recorder, AutoCloseable {
      * The Jacobian of each example: for {@code target} [b, ...] and {@code source} [b, ...] where example k of the
      * target depends only on example k of the source, shape [b] + target.shape[1:] + source.shape[1:], like
      * {@code tape.batch_jacobian}. Costs one backward pass per element of one example's target.
+     *
+     * @param target the value to differentiate
+     * @param source the tensor or variable to differentiate by
+     * @return the Jacobian of each example
      */
     public Tensor batchJacobian(Operand target, Operand source) {
         Tensor y = target.value();

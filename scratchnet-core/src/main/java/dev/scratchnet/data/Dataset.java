@@ -41,7 +41,12 @@ public final class Dataset implements Iterable<List<Tensor>> {
         this(source, null);
     }
 
-    /** The elements are the slices of the tensors along their first axis, which must have the same length. */
+    /**
+     * The elements are the slices of the tensors along their first axis, which must have the same length.
+     *
+     * @param tensors the tensors
+     * @return a dataset of the slices
+     */
     public static Dataset fromTensorSlices(Tensor... tensors) {
         if (tensors.length == 0) {
             throw new IllegalArgumentException("fromTensorSlices: needs at least one tensor");
@@ -97,6 +102,10 @@ public final class Dataset implements Iterable<List<Tensor>> {
     /**
      * Elements in random order from a buffer of {@code bufferSize}, as {@code tf.data} shuffles: each pass in a new
      * order, the same orders for the same seed. A buffer at least the size of the data set shuffles uniformly.
+     *
+     * @param bufferSize the examples to shuffle among
+     * @param seed the seed
+     * @return a dataset of the same elements in random order
      */
     public Dataset shuffle(int bufferSize, long seed) {
         if (bufferSize < 1) {
@@ -131,12 +140,23 @@ public final class Dataset implements Iterable<List<Tensor>> {
         });
     }
 
-    /** Consecutive elements stacked along a new first axis; the last batch may be smaller. */
+    /**
+     * Consecutive elements stacked along a new first axis; the last batch may be smaller.
+     *
+     * @param size the examples per batch
+     * @return consecutive elements stacked along a new first axis
+     */
     public Dataset batch(int size) {
         return batch(size, false);
     }
 
-    /** Consecutive elements stacked along a new first axis; with {@code dropRemainder}, a last smaller batch is dropped. */
+    /**
+     * Consecutive elements stacked along a new first axis; with {@code dropRemainder}, a last smaller batch is dropped.
+     *
+     * @param size the examples per batch
+     * @param dropRemainder whether to drop a last, smaller batch
+     * @return consecutive elements stacked along a new first axis
+     */
     public Dataset batch(int size, boolean dropRemainder) {
         if (size < 1) {
             throw new IllegalArgumentException("batch: size must be at least 1, got " + size);
@@ -197,7 +217,12 @@ public final class Dataset implements Iterable<List<Tensor>> {
         return out;
     }
 
-    /** Each element transformed by {@code fn}. */
+    /**
+     * Each element transformed by {@code fn}.
+     *
+     * @param fn the function
+     * @return each element transformed by {@code fn}
+     */
     public Dataset map(Function<List<Tensor>, List<Tensor>> fn) {
         Dataset upstream = this;
         return new Dataset(pass -> {
@@ -216,7 +241,12 @@ public final class Dataset implements Iterable<List<Tensor>> {
         });
     }
 
-    /** The first {@code n} elements. */
+    /**
+     * The first {@code n} elements.
+     *
+     * @param n the number of elements
+     * @return the first {@code n} elements
+     */
     public Dataset take(long n) {
         Dataset upstream = this;
         return new Dataset(pass -> {
@@ -241,7 +271,12 @@ public final class Dataset implements Iterable<List<Tensor>> {
         });
     }
 
-    /** All but the first {@code n} elements. */
+    /**
+     * All but the first {@code n} elements.
+     *
+     * @param n the number of elements
+     * @return all but the first {@code n} elements
+     */
     public Dataset skip(long n) {
         Dataset upstream = this;
         return new Dataset(pass -> {
@@ -253,7 +288,12 @@ public final class Dataset implements Iterable<List<Tensor>> {
         });
     }
 
-    /** The elements {@code count} times over (each time a new pass, so shuffled anew); -1 repeats forever. */
+    /**
+     * The elements {@code count} times over (each time a new pass, so shuffled anew); -1 repeats forever.
+     *
+     * @param count how many times, or -1 for ever
+     * @return the elements {@code count} times over
+     */
     public Dataset repeat(long count) {
         Dataset upstream = this;
         return new Dataset(pass -> new Iterator<>() {
@@ -284,7 +324,12 @@ public final class Dataset implements Iterable<List<Tensor>> {
         });
     }
 
-    /** Elements prepared up to {@code n} ahead on a background thread while the caller works on the current one. */
+    /**
+     * Elements prepared up to {@code n} ahead on a background thread while the caller works on the current one.
+     *
+     * @param n the number of elements
+     * @return a dataset of the same elements, prepared ahead
+     */
     public Dataset prefetch(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("prefetch: needs at least 1, got " + n);

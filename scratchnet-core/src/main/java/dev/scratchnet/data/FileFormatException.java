@@ -10,25 +10,49 @@ import java.nio.file.Path;
 public class FileFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The file's name or path. */
     private final String file;
+    /** Where the problem was found, or -1. */
     private final long offset;
 
+    /**
+     * A problem found in {@code file} at byte {@code offset}.
+     *
+     * @param file the file's name or path
+     * @param offset the byte where the problem was found, or -1 for the file as a whole
+     * @param problem what is wrong
+     */
     public FileFormatException(String file, long offset, String problem) {
         super(file + (offset >= 0 ? " at byte " + offset : "") + ": " + problem);
         this.file = file;
         this.offset = offset;
     }
 
+    /**
+     * A problem found in {@code file} at byte {@code offset}.
+     *
+     * @param file the file
+     * @param offset the byte where the problem was found, or -1 for the file as a whole
+     * @param problem what is wrong
+     */
     public FileFormatException(Path file, long offset, String problem) {
         this(file.toString(), offset, problem);
     }
 
-    /** The file's name or path. */
+    /**
+     * The file's name or path.
+     *
+     * @return the file's name or path
+     */
     public String file() {
         return file;
     }
 
-    /** Where in the file the problem was found, or -1 for the file as a whole. */
+    /**
+     * Where in the file the problem was found, or -1 for the file as a whole.
+     *
+     * @return where in the file the problem was found, or -1 for the file as a whole
+     */
     public long offset() {
         return offset;
     }

@@ -24,7 +24,13 @@ public final class Idx {
     private Idx() {
     }
 
-    /** The file's contents as a uint8 tensor of the shape its header declares. */
+    /**
+     * The file's contents as a uint8 tensor of the shape its header declares.
+     *
+     * @param file the file
+     * @return the file's contents as a uint8 tensor of the shape its header declares
+     * @throws IOException when the file cannot be read or written
+     */
     public static Tensor read(Path file) throws IOException {
         if (Files.isDirectory(file)) {
             throw new FileFormatException(file, -1, "is a directory, not an IDX file");
@@ -49,6 +55,12 @@ public final class Idx {
     /**
      * Reads one IDX stream; {@code length} is the stream's size in bytes when known (-1 otherwise), so that a
      * header declaring more data than the file holds is refused before anything is allocated.
+     *
+     * @param stream where to write
+     * @param length the number of elements
+     * @param name the name
+     * @return the stream's contents as a uint8 tensor of the shape its header declares
+     * @throws IOException when the file cannot be read or written
      */
     public static Tensor read(InputStream stream, long length, String name) throws IOException {
         DataInputStream in = new DataInputStream(stream);

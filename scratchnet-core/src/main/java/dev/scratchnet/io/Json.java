@@ -15,6 +15,8 @@ final class Json {
 
     /** What was wrong with the text and at which character. */
     static final class SyntaxException extends Exception {
+        private static final long serialVersionUID = 1L;
+
         SyntaxException(String message, int position) {
             super(message + " at character " + position);
         }

@@ -36,6 +36,13 @@ public final class Npz {
     private Npz() {
     }
 
+    /**
+     * Writes the checkpoint as an npz archive, whole or not at all.
+     *
+     * @param file the file
+     * @param checkpoint the checkpoint
+     * @throws IOException when the file cannot be read or written
+     */
     public static void write(Path file, Checkpoint checkpoint) throws IOException {
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
@@ -71,6 +78,13 @@ public final class Npz {
         out.write(TensorBytes.toBytes(t));
     }
 
+    /**
+     * Reads an npz archive, checking every array's header against its data before anything is allocated.
+     *
+     * @param file the file
+     * @return the tensors and metadata
+     * @throws IOException when the file cannot be read or written
+     */
     public static Checkpoint read(Path file) throws IOException {
         if (java.nio.file.Files.isDirectory(file)) {
             throw new FileFormatException(file, -1, "is a directory, not an npz file");

@@ -31,6 +31,13 @@ public final class SafeTensors {
     private SafeTensors() {
     }
 
+    /**
+     * Writes the checkpoint as a safetensors file, whole or not at all.
+     *
+     * @param file the file
+     * @param checkpoint the checkpoint
+     * @throws IOException when the file cannot be read or written
+     */
     public static void write(Path file, Checkpoint checkpoint) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         if (!checkpoint.metadata().isEmpty()) {
@@ -61,6 +68,13 @@ public final class SafeTensors {
         });
     }
 
+    /**
+     * Reads a safetensors file, checking every declared size against the file before anything is allocated.
+     *
+     * @param file the file
+     * @return the tensors and metadata
+     * @throws IOException when the file cannot be read or written
+     */
     public static Checkpoint read(Path file) throws IOException {
         if (Files.isDirectory(file)) {
             throw new FileFormatException(file, -1, "is a directory, not a safetensors file");

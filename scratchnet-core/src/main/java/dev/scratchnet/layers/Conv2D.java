@@ -19,6 +19,18 @@ public final class Conv2D implements Layer {
     private final Nn.Padding padding;
     private final UnaryOperator<Tensor> activation;
 
+    /**
+     * A convolution of square {@code size x size} filters, Glorot-uniform, with a zero bias per filter.
+     *
+     * @param name the name
+     * @param size the window size
+     * @param inChannels the input's channels
+     * @param filters the number of filters
+     * @param stride the step between windows
+     * @param padding how windows meet the border
+     * @param activation applied to the result, for example {@code Ops::relu} or {@code x -> x}
+     * @param random the seeded source of the initial values
+     */
     public Conv2D(String name, int size, int inChannels, int filters, int stride, Nn.Padding padding, UnaryOperator<Tensor> activation,
                   Generator random) {
         this.kernel = new Variable(Initializers.glorotUniform(random, size, size, inChannels, filters), name + "/kernel");

@@ -17,6 +17,15 @@ public final class Dense implements Layer {
     private final Variable bias;
     private final UnaryOperator<Tensor> activation;
 
+    /**
+     * A dense layer with a Glorot-uniform kernel and a zero bias.
+     *
+     * @param name the name
+     * @param inputs the inputs
+     * @param units the number of outputs
+     * @param activation applied to the result, for example {@code Ops::relu} or {@code x -> x}
+     * @param random the seeded source of the initial values
+     */
     public Dense(String name, int inputs, int units, UnaryOperator<Tensor> activation, Generator random) {
         this.kernel = new Variable(Initializers.glorotUniform(random, inputs, units), name + "/kernel");
         this.bias = new Variable(Tensor.zeros(units), name + "/bias");

@@ -13,10 +13,20 @@ import java.util.List;
  * the low-level style (variables and ops by hand, as in the chapter) stays first-class.
  */
 public interface Layer {
-    /** The layer's output; {@code training} switches dropout on. */
+    /**
+     * The layer's output; {@code training} switches dropout on.
+     *
+     * @param x the input
+     * @param training whether the model is training (dropout on)
+     * @return the layer's output; {@code training} switches dropout on
+     */
     Tensor apply(Tensor x, boolean training);
 
-    /** The trainable variables, in a fixed order. */
+    /**
+     * The trainable variables, in a fixed order.
+     *
+     * @return the trainable variables, in a fixed order
+     */
     default List<Variable> variables() {
         return List.of();
     }

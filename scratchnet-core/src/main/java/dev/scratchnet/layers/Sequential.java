@@ -12,6 +12,11 @@ import java.util.List;
 public final class Sequential implements Layer {
     private final List<Layer> layers;
 
+    /**
+     * The layers, applied in the order given.
+     *
+     * @param layers the layers
+     */
     public Sequential(Layer... layers) {
         this.layers = List.of(layers);
     }
@@ -34,17 +39,31 @@ public final class Sequential implements Layer {
         return all;
     }
 
-    /** Max pooling over {@code size x size} windows, {@code size} apart. */
+    /**
+     * Max pooling over {@code size x size} windows, {@code size} apart.
+     *
+     * @param size the window size
+     * @return max pooling over {@code size x size} windows, {@code size} apart
+     */
     public static Layer maxPool(int size) {
         return (x, training) -> Nn.maxPool2d(x, size, size, Nn.Padding.VALID);
     }
 
-    /** [n, ...] to [n, rest]. */
+    /**
+     * [n, ...] to [n, rest].
+     *
+     * @return a layer that flattens each example
+     */
     public static Layer flatten() {
         return (x, training) -> Nn.flatten(x);
     }
 
-    /** Each row reshaped to {@code dims} (the batch dimension kept). */
+    /**
+     * Each row reshaped to {@code dims} (the batch dimension kept).
+     *
+     * @param dims the dimensions of the shape
+     * @return each row reshaped to {@code dims} (the batch dimension kept)
+     */
     public static Layer reshape(int... dims) {
         return (x, training) -> {
             int[] all = new int[dims.length + 1];
@@ -54,7 +73,13 @@ public final class Sequential implements Layer {
         };
     }
 
-    /** Dropout with {@code rate} during training, drawing from {@code random}. */
+    /**
+     * Dropout with {@code rate} during training, drawing from {@code random}.
+     *
+     * @param rate the fraction of elements dropped
+     * @param random the seeded source of the initial values
+     * @return dropout with {@code rate} during training, drawing from {@code random}
+     */
     public static Layer dropout(double rate, Generator random) {
         return (x, training) -> Nn.dropout(x, rate, random, training);
     }

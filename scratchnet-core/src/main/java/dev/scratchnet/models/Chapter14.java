@@ -33,6 +33,14 @@ public final class Chapter14 implements Layer {
     // Step 2: Model Initialization
     private final Variable W1, b1, W2, b2;
 
+    /**
+     * The chapter's step 2: weights drawn from a normal distribution of standard deviation 0.1, biases zero.
+     *
+     * @param inputSize the number of inputs
+     * @param hiddenSize the hidden layer's width
+     * @param outputSize the number of outputs
+     * @param random the seeded source of the initial values
+     */
     public Chapter14(int inputSize, int hiddenSize, int outputSize, Generator random) {
         W1 = new Variable(random.normal(new int[] {inputSize, hiddenSize}, 0, 0.1), "W1");
         b1 = new Variable(Tensor.zeros(hiddenSize), "b1");
@@ -46,22 +54,54 @@ public final class Chapter14 implements Layer {
     }
 
     // Step 3: Forward Pass Function
+    /**
+     * The chapter's {@code forward_pass}: {@code relu(x · W1 + b1) · W2 + b2}.
+     *
+     * @param x the input
+     * @return the chapter's {@code forward_pass}
+     */
     public Tensor forwardPass(Tensor x) {
         Tensor hidden = relu(matmul(x, W1).add(b1));
         return matmul(hidden, W2).add(b2);
     }
 
     // Step 4: Loss & Accuracy
+    /**
+     * The chapter's {@code compute_loss}: the mean sparse softmax cross-entropy.
+     *
+     * @param logits unnormalised log-probabilities, classes on the last axis
+     * @param labels the class of each row
+     * @return the chapter's {@code compute_loss}
+     */
     public static Tensor computeLoss(Tensor logits, Tensor labels) {
         return mean(sparseSoftmaxCrossEntropyWithLogits(logits, labels));
     }
 
+    /**
+     * The chapter's {@code compute_accuracy}: the fraction of rows whose largest logit is at the label.
+     *
+     * @param logits unnormalised log-probabilities, classes on the last axis
+     * @param labels the class of each row
+     * @return the chapter's {@code compute_accuracy}
+     */
     public static Tensor computeAccuracy(Tensor logits, Tensor labels) {
         Tensor preds = argmax(logits, 1, INT64);
         return mean(cast(equal(preds, labels), FLOAT32));
     }
 
     // Step 5: Training Loop (the loop itself is Trainer.fit: a gradient-tape step per batch, the test accuracy after each epoch)
+    /**
+     * The chapter's training loop: batches in order, a tape and an optimizer step each, the test accuracy after every epoch.
+     *
+     * @param xTrain the training inputs
+     * @param yTrain the training labels
+     * @param xTest the test inputs
+     * @param yTest the test labels
+     * @param optimizer the optimizer
+     * @param epochs the number of epochs
+     * @param batchSize the examples per step
+     * @param listener hears about every step and epoch
+     */
     public void train(Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTest,
                       Optimizer optimizer, int epochs, int batchSize, Trainer.Listener listener) {
         int steps = (xTrain.dim(0) + batchSize - 1) / batchSize;

@@ -48,7 +48,15 @@ public final class Model {
      * @param dropout the dropout rate, in [0, 1)
      */
     public record Spec(Models.Kind kind, int inputs, int hidden, int classes, double dropout) {
-        /** Checks the sizes; the CNN's are checked when it is built. */
+        /**
+         * Checks the sizes; the CNN's are checked when it is built.
+         *
+         * @param kind the architecture
+         * @param inputs the inputs
+         * @param hidden the hidden layer's width
+         * @param classes the number of classes
+         * @param dropout the dropout rate, in [0, 1)
+         */
         public Spec {
             if (kind == null || inputs < 1 || hidden < 1 || classes < 1 || !(dropout >= 0 && dropout < 1)) {
                 throw new IllegalArgumentException("model: need a kind, inputs, hidden and classes of at least 1 and a dropout rate in [0, 1), got "

@@ -47,6 +47,14 @@ public final class Models {
     /**
      * A fresh model for {@code inputs} pixels (a square image for the CNN) and {@code classes} classes.
      * {@code hidden} is the hidden layer's width, {@code dropout} the MLP's and CNN's dropout rate.
+     *
+     * @param kind the architecture
+     * @param inputs the inputs
+     * @param hidden the hidden layer's width
+     * @param classes the number of classes
+     * @param dropout the dropout rate, in [0, 1)
+     * @param random the seeded source of the initial values
+     * @return a fresh model for {@code inputs} pixels
      */
     public static Layer build(Kind kind, int inputs, int hidden, int classes, double dropout, Generator random) {
         return switch (kind) {

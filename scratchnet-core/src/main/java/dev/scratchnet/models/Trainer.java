@@ -29,15 +29,39 @@ public final class Trainer {
     /** Hears about training as it goes: after every step (for progress bars) and after every epoch. */
     @FunctionalInterface
     public interface Listener {
+        /**
+         * Called after each training step, with the epoch's running means.
+         *
+         * @param epoch the epoch
+         * @param step the step
+         * @param steps the steps in an epoch
+         * @param loss the loss
+         * @param accuracy the accuracy
+         */
         default void step(int epoch, int step, int steps, double loss, double accuracy) {
         }
 
+        /**
+         * Called after each epoch's test evaluation.
+         *
+         * @param result what the epoch gave
+         */
         void epoch(Epoch result);
     }
 
     /**
      * Epochs {@code first} to {@code last} (counting from 1, so that a run can resume where it stopped) over the
      * batches of {@code trainData}, each (images, labels).
+     *
+     * @param model the model
+     * @param trainData the training batches, each (inputs, labels)
+     * @param steps the steps in an epoch
+     * @param xTest the test inputs
+     * @param yTest the test labels
+     * @param optimizer the optimizer
+     * @param first the first epoch, counting from 1
+     * @param last the last epoch
+     * @param listener hears about every step and epoch
      */
     @SuppressWarnings("try") // the open step serves the ops of its body, which never name it
     public static void fit(Layer model, Dataset trainData, int steps, Tensor xTest, Tensor yTest, Optimizer optimizer,

@@ -18,25 +18,59 @@ public final class Generator {
         this.random = random;
     }
 
+    /**
+     * A generator whose values follow from {@code seed} alone.
+     *
+     * @param seed the seed
+     * @return a generator whose values follow from {@code seed} alone
+     */
     public static Generator fromSeed(long seed) {
         return new Generator(new SplittableRandom(seed));
     }
 
-    /** An independent generator, for one use that must not disturb this generator's later values. */
+    /**
+     * An independent generator, for one use that must not disturb this generator's later values.
+     *
+     * @return an independent generator, for one use that must not disturb this generator's later values
+     */
     public Generator split() {
         return new Generator(random.split());
     }
 
-    /** float32 values from the normal distribution with the given mean and standard deviation. */
+    /**
+     * float32 values from the normal distribution with the given mean and standard deviation.
+     *
+     * @param dims the dimensions of the shape
+     * @param mean the mean
+     * @param stddev the standard deviation
+     * @return float32 values from the normal distribution with the given mean and standard deviation
+     */
     public Tensor normal(int[] dims, double mean, double stddev) {
         return normal(dims, mean, stddev, DType.FLOAT32);
     }
 
+    /**
+     * Values of {@code dtype} from the normal distribution with the given mean and standard deviation.
+     *
+     * @param dims the dimensions of the shape
+     * @param mean the mean
+     * @param stddev the standard deviation
+     * @param dtype the element type
+     * @return a new tensor of shape {@code dims}
+     */
     public Tensor normal(int[] dims, double mean, double stddev, DType dtype) {
         return fill(dims, dtype, () -> mean + stddev * nextGaussian());
     }
 
-    /** Normal values, redrawn when more than two standard deviations from the mean, like {@code tf.random.truncated_normal}. */
+    /**
+     * Normal values, redrawn when more than two standard deviations from the mean, like {@code tf.random.truncated_normal}.
+     *
+     * @param dims the dimensions of the shape
+     * @param mean the mean
+     * @param stddev the standard deviation
+     * @param dtype the element type
+     * @return normal values, redrawn when more than two standard deviations from the mean
+     */
     public Tensor truncatedNormal(int[] dims, double mean, double stddev, DType dtype) {
         return fill(dims, dtype, () -> {
             double z;
@@ -47,11 +81,27 @@ public final class Generator {
         });
     }
 
-    /** float32 values uniform in {@code [min, max)}. */
+    /**
+     * float32 values uniform in {@code [min, max)}.
+     *
+     * @param dims the dimensions of the shape
+     * @param min the lower bound
+     * @param max the upper bound
+     * @return float32 values uniform in {@code [min, max)}
+     */
     public Tensor uniform(int[] dims, double min, double max) {
         return uniform(dims, min, max, DType.FLOAT32);
     }
 
+    /**
+     * Values of {@code dtype} drawn uniformly from {@code [min, max)}.
+     *
+     * @param dims the dimensions of the shape
+     * @param min the lower bound
+     * @param max the upper bound
+     * @param dtype the element type
+     * @return a new tensor of shape {@code dims}
+     */
     public Tensor uniform(int[] dims, double min, double max, DType dtype) {
         if (!(min < max)) {
             throw new IllegalArgumentException("uniform: need min < max, got " + min + " and " + max);

@@ -8,5 +8,14 @@ package dev.scratchnet.op;
  */
 @FunctionalInterface
 public interface GradientRule {
+    /**
+     * The gradients of the op's inputs from the gradient of its output.
+     *
+     * @param dy the gradient of the output
+     * @param inputs the inputs
+     * @param output the op's output
+     * @param needed which inputs need a gradient
+     * @return the gradients of the op's inputs from the gradient of its output
+     */
     Tensor[] apply(Tensor dy, Tensor[] inputs, Tensor output, boolean[] needed);
 }

@@ -27,7 +27,12 @@ public final class Nn {
     }
 
     /** How windows meet the border: VALID keeps only whole windows, SAME pads so that the output is ceil(input / stride). */
-    public enum Padding { SAME, VALID }
+    public enum Padding {
+        /** Zeros around the border so that the output has {@code ceil(input / stride)} positions, the window centred. */
+        SAME,
+        /** No padding: only windows that lie wholly inside the input. */
+        VALID
+    }
 
     /** The geometry of sliding windows over one [h, w, c] example. */
     private record Windows(int h, int w, int c, int kh, int kw, int sh, int sw, Padding padding, int oh, int ow, int padTop, int padLeft) {
@@ -54,6 +59,15 @@ public final class Nn {
      * The {@code kh x kw} windows of an NHWC batch, moved {@code strideH, strideW} at a time, each flattened to
      * (row, column, channel) order: shape [n, oh, ow, kh·kw·c], like {@code tf.image.extract_patches}. Window cells
      * in the padding hold {@code pad}.
+     *
+     * @param images NHWC images
+     * @param kh the window height
+     * @param kw the window width
+     * @param strideH the vertical step
+     * @param strideW the horizontal step
+     * @param padding how windows meet the border
+     * @param pad the value of padded cells
+     * @return the {@code kh x kw} windows of an NHWC batch, moved {@code strideH, strideW} at a time, each flattened to
      */
     public static Tensor extractPatches(Operand images, int kh, int kw, int strideH, int strideW, Padding padding, double pad) {
         Tensor x = read(images);
@@ -102,6 +116,12 @@ public final class Nn {
     /**
      * 2-D convolution of NHWC {@code images} [n, h, w, c] with {@code filters} [kh, kw, c, out], like
      * {@code tf.nn.conv2d}: the windows as rows times the filters as a matrix.
+     *
+     * @param images NHWC images
+     * @param filters the number of filters
+     * @param stride the step between windows
+     * @param padding how windows meet the border
+     * @return 2-D convolution of NHWC {@code images} [n, h, w, c] with {@code filters} [kh, kw, c, out]
      */
     public static Tensor conv2d(Operand images, Operand filters, int stride, Padding padding) {
         Tensor x = read(images), f = read(filters);
@@ -118,6 +138,12 @@ public final class Nn {
     /**
      * The maximum of each {@code size x size} window, moved {@code stride} at a time, like {@code tf.nn.max_pool2d}:
      * padding never wins, and the gradient goes to the first maximum of each window, as in TensorFlow.
+     *
+     * @param images NHWC images
+     * @param size the window size
+     * @param stride the step between windows
+     * @param padding how windows meet the border
+     * @return the maximum of each {@code size x size} window, moved {@code stride} at a time
      */
     public static Tensor maxPool2d(Operand images, int size, int stride, Padding padding) {
         Tensor x = read(images);
@@ -161,7 +187,15 @@ public final class Nn {
         }, dy);
     }
 
-    /** The mean of each {@code size x size} window; with SAME padding, of the cells inside the image, as TensorFlow does. */
+    /**
+     * The mean of each {@code size x size} window; with SAME padding, of the cells inside the image, as TensorFlow does.
+     *
+     * @param images NHWC images
+     * @param size the window size
+     * @param stride the step between windows
+     * @param padding how windows meet the border
+     * @return the mean of each {@code size x size} window
+     */
     public static Tensor avgPool2d(Operand images, int size, int stride, Padding padding) {
         Tensor x = read(images);
         Tensor patches = extractPatches(x, size, size, stride, stride, padding, 0);
@@ -175,7 +209,12 @@ public final class Nn {
         return div(sums, cast(Tensor.of(counts, 1, g.oh, g.ow, 1), x.dtype()));
     }
 
-    /** {@code [n, ...]} as {@code [n, rest]}. */
+    /**
+     * {@code [n, ...]} as {@code [n, rest]}.
+     *
+     * @param x the input
+     * @return {@code [n, ...]} as {@code [n, rest]}
+     */
     public static Tensor flatten(Operand x) {
         Tensor in = read(x);
         return reshape(in, in.dim(0), -1);
@@ -184,6 +223,12 @@ public final class Nn {
     /**
      * Dropout: in training, each element is zeroed with probability {@code rate} and the rest scaled by
      * {@code 1 / (1 - rate)}, from the seeded {@code random}; outside training, {@code x} unchanged.
+     *
+     * @param x the input
+     * @param rate the fraction of elements dropped
+     * @param random the seeded source of the initial values
+     * @param training whether the model is training (dropout on)
+     * @return {@code x} with dropout applied in training, else {@code x} itself
      */
     public static Tensor dropout(Operand x, double rate, Generator random, boolean training) {
         Tensor in = read(x);
@@ -197,18 +242,40 @@ public final class Nn {
         return mul(in, keep).div(1 - rate);
     }
 
-    /** {@code (x - mean) / sqrt(variance + epsilon) · scale + offset}, like {@code tf.nn.batch_normalization}. */
+    /**
+     * {@code (x - mean) / sqrt(variance + epsilon) · scale + offset}, like {@code tf.nn.batch_normalization}.
+     *
+     * @param x the input
+     * @param mean the mean
+     * @param variance the variance
+     * @param offset added after scaling (beta)
+     * @param scale the factor (gamma)
+     * @param epsilon added to the denominator for stability
+     * @return {@code (x - mean) / sqrt(variance + epsilon) · scale + offset}
+     */
     public static Tensor batchNormalization(Operand x, Operand mean, Operand variance, Operand offset, Operand scale, double epsilon) {
         Tensor normalized = div(sub(x, mean), sqrt(add(variance, scalarLike(variance, epsilon))));
         return add(mul(normalized, scale), offset);
     }
 
-    /** {@code sum(x²) / 2}, like {@code tf.nn.l2_loss}. */
+    /**
+     * {@code sum(x²) / 2}, like {@code tf.nn.l2_loss}.
+     *
+     * @param x the input
+     * @return {@code sum(x²) / 2}, like {@code tf.nn.l2_loss}
+     */
     public static Tensor l2Loss(Operand x) {
         return sum(square(x)).div(2);
     }
 
-    /** {@code x} limited to {@code [min, max]}; the gradient passes where it was not clipped. */
+    /**
+     * {@code x} limited to {@code [min, max]}; the gradient passes where it was not clipped.
+     *
+     * @param x the input
+     * @param min the lower bound
+     * @param max the upper bound
+     * @return {@code x} limited to {@code [min, max]}
+     */
     public static Tensor clipByValue(Operand x, double min, double max) {
         if (!(min <= max)) {
             throw new IllegalArgumentException("clipByValue: min " + min + " is above max " + max);
@@ -216,7 +283,12 @@ public final class Nn {
         return minimum(maximum(x, scalarLike(x, min)), scalarLike(x, max));
     }
 
-    /** The square root of the sum of squares of all the tensors together. */
+    /**
+     * The square root of the sum of squares of all the tensors together.
+     *
+     * @param tensors the tensors
+     * @return the square root of the sum of squares of all the tensors together
+     */
     public static Tensor globalNorm(List<? extends Operand> tensors) {
         Tensor total = null;
         for (Operand t : tensors) {
@@ -231,6 +303,10 @@ public final class Nn {
     /**
      * The tensors scaled together by {@code clipNorm / max(globalNorm, clipNorm)}, so that their global norm is at
      * most {@code clipNorm}, like {@code tf.clip_by_global_norm} (null entries stay null). Differentiable.
+     *
+     * @param tensors the tensors
+     * @param clipNorm the largest global norm
+     * @return the tensors scaled together by {@code clipNorm / max(globalNorm, clipNorm)}, so that their global norm is at most {@code clipNorm}
      */
     public static List<Tensor> clipByGlobalNorm(List<? extends Operand> tensors, double clipNorm) {
         if (!(clipNorm > 0)) {

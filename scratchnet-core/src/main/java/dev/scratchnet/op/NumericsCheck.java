@@ -11,15 +11,30 @@ public final class NumericsCheck {
     private NumericsCheck() {
     }
 
+    /**
+     * Turns the check on or off for every op and gradient rule.
+     *
+     * @param on true to turn it on
+     */
     public static void enable(boolean on) {
         enabled = on;
     }
 
+    /**
+     * Whether the check is on.
+     *
+     * @return whether the check is on
+     */
     public static boolean enabled() {
         return enabled;
     }
 
-    /** Throws if {@code t} holds a NaN or an infinity and the check is on; {@code what} names where it came from. */
+    /**
+     * Throws if {@code t} holds a NaN or an infinity and the check is on; {@code what} names where it came from.
+     *
+     * @param what names the checked value in the error
+     * @param t the tensor
+     */
     public static void check(String what, Tensor t) {
         if (enabled) {
             require(what, t);

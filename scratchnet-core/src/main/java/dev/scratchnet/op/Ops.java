@@ -44,21 +44,39 @@ public final class Ops {
 
     // ---------------------------------------------------------------- element-wise, two inputs
 
-    /** {@code a + b}. */
+    /**
+     * {@code a + b}.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return {@code a + b}
+     */
     public static Tensor add(Operand a, Operand b) {
         return binary("add", a, b, BinaryOp.ADD,
                 (dy, x, y, out) -> dy,
                 (dy, x, y, out) -> dy);
     }
 
-    /** {@code a - b}. */
+    /**
+     * {@code a - b}.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return {@code a - b}
+     */
     public static Tensor sub(Operand a, Operand b) {
         return binary("sub", a, b, BinaryOp.SUB,
                 (dy, x, y, out) -> dy,
                 (dy, x, y, out) -> neg(dy));
     }
 
-    /** {@code a * b}, element-wise. */
+    /**
+     * {@code a * b}, element-wise.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return {@code a * b}, element-wise
+     */
     public static Tensor mul(Operand a, Operand b) {
         return binary("mul", a, b, BinaryOp.MUL,
                 (dy, x, y, out) -> mul(dy, y),
@@ -68,6 +86,10 @@ public final class Ops {
     /**
      * {@code a / b}, element-wise; integer operands are divided as floating point ({@code int32} and {@code int64}
      * as float64, narrower ones as float32), as TensorFlow's true division does.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return {@code a / b}, element-wise
      */
     public static Tensor div(Operand a, Operand b) {
         Tensor x = read(a), y = read(b);
@@ -80,7 +102,13 @@ public final class Ops {
                 (dy, p, q, out) -> neg(mul(dy, div(out, q))));
     }
 
-    /** {@code a / scalar}; an integer tensor is divided as floating point, like {@code x / 255.0} in TensorFlow. */
+    /**
+     * {@code a / scalar}; an integer tensor is divided as floating point, like {@code x / 255.0} in TensorFlow.
+     *
+     * @param a the first operand
+     * @param scalar a number
+     * @return {@code a / scalar}
+     */
     public static Tensor div(Operand a, double scalar) {
         Tensor x = read(a);
         if (x.dtype().isFloating()) {
@@ -108,14 +136,26 @@ public final class Ops {
         return integer == DType.INT32 || integer == DType.INT64 ? DType.FLOAT64 : DType.FLOAT32;
     }
 
-    /** The larger of {@code a} and {@code b}; where they are equal the gradient goes to {@code a}. */
+    /**
+     * The larger of {@code a} and {@code b}; where they are equal the gradient goes to {@code a}.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the larger of {@code a} and {@code b}
+     */
     public static Tensor maximum(Operand a, Operand b) {
         return binary("maximum", a, b, BinaryOp.MAXIMUM,
                 (dy, x, y, out) -> mul(dy, cast(greaterEqual(x, y), dy.dtype())),
                 (dy, x, y, out) -> mul(dy, cast(less(x, y), dy.dtype())));
     }
 
-    /** The smaller of {@code a} and {@code b}; where they are equal the gradient goes to {@code a}. */
+    /**
+     * The smaller of {@code a} and {@code b}; where they are equal the gradient goes to {@code a}.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the smaller of {@code a} and {@code b}
+     */
     public static Tensor minimum(Operand a, Operand b) {
         return binary("minimum", a, b, BinaryOp.MINIMUM,
                 (dy, x, y, out) -> mul(dy, cast(lessEqual(x, y), dy.dtype())),
@@ -125,6 +165,10 @@ public final class Ops {
     /**
      * {@code a} to the power {@code b}, element-wise, like {@code tf.pow}. The gradient for {@code b} is
      * {@code dy * a^b * log(a)} where {@code a > 0} and 0 elsewhere, as in TensorFlow.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return {@code a} to the power {@code b}, element-wise
      */
     public static Tensor pow(Operand a, Operand b) {
         return binary("pow", a, b, BinaryOp.POW,
@@ -136,7 +180,13 @@ public final class Ops {
                 });
     }
 
-    /** {@code x} to the power {@code exponent}, element-wise. */
+    /**
+     * {@code x} to the power {@code exponent}, element-wise.
+     *
+     * @param x the input
+     * @param exponent the power
+     * @return {@code x} to the power {@code exponent}, element-wise
+     */
     public static Tensor pow(Operand x, double exponent) {
         return pow(x, scalarLike(x, exponent));
     }
@@ -150,102 +200,220 @@ public final class Ops {
 
     // ---------------------------------------------------------------- element-wise, one input
 
-    /** {@code -x}. */
+    /**
+     * {@code -x}.
+     *
+     * @param x the input
+     * @return {@code -x}
+     */
     public static Tensor neg(Operand x) {
         return unary("neg", x, UnaryOp.NEG, (dy, in, y) -> neg(dy));
     }
 
-    /** e to the power {@code x}. */
+    /**
+     * e to the power {@code x}.
+     *
+     * @param x the input
+     * @return e to the power {@code x}
+     */
     public static Tensor exp(Operand x) {
         return unary("exp", x, UnaryOp.EXP, (dy, in, y) -> mul(dy, y));
     }
 
-    /** The natural logarithm. */
+    /**
+     * The natural logarithm.
+     *
+     * @param x the input
+     * @return the natural logarithm
+     */
     public static Tensor log(Operand x) {
         return unary("log", x, UnaryOp.LOG, (dy, in, y) -> div(dy, in));
     }
 
-    /** The square root. */
+    /**
+     * The square root.
+     *
+     * @param x the input
+     * @return the square root
+     */
     public static Tensor sqrt(Operand x) {
         return unary("sqrt", x, UnaryOp.SQRT, (dy, in, y) -> div(dy, mul(y, scalarLike(y, 2))));
     }
 
-    /** {@code x * x}. */
+    /**
+     * {@code x * x}.
+     *
+     * @param x the input
+     * @return {@code x * x}
+     */
     public static Tensor square(Operand x) {
         return unary("square", x, UnaryOp.SQUARE, (dy, in, y) -> mul(dy, mul(in, scalarLike(in, 2))));
     }
 
-    /** {@code max(x, 0)}. */
+    /**
+     * {@code max(x, 0)}.
+     *
+     * @param x the input
+     * @return {@code max(x, 0)}
+     */
     public static Tensor relu(Operand x) {
         return unary("relu", x, UnaryOp.RELU, (dy, in, y) -> reluGrad(dy, y));
     }
 
-    /** The logistic function {@code 1 / (1 + exp(-x))}. */
+    /**
+     * The logistic function {@code 1 / (1 + exp(-x))}.
+     *
+     * @param x the input
+     * @return the logistic function {@code 1 / (1 + exp(-x))}
+     */
     public static Tensor sigmoid(Operand x) {
         return unary("sigmoid", x, UnaryOp.SIGMOID, (dy, in, y) -> mul(dy, mul(y, sub(scalarLike(y, 1), y))));
     }
 
-    /** The hyperbolic tangent. */
+    /**
+     * The hyperbolic tangent.
+     *
+     * @param x the input
+     * @return the hyperbolic tangent
+     */
     public static Tensor tanh(Operand x) {
         return unary("tanh", x, UnaryOp.TANH, (dy, in, y) -> mul(dy, sub(scalarLike(y, 1), square(y))));
     }
 
     // ---------------------------------------------------------------- comparisons (bool results, no gradient)
 
+    /**
+     * Where {@code a == b}, as bool.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return where {@code a == b}, as bool
+     */
     public static Tensor equal(Operand a, Operand b) {
         return compare("equal", a, b, Comparison.EQUAL);
     }
 
+    /**
+     * Where {@code a != b}, as bool.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return where {@code a != b}, as bool
+     */
     public static Tensor notEqual(Operand a, Operand b) {
         return compare("notEqual", a, b, Comparison.NOT_EQUAL);
     }
 
+    /**
+     * Where {@code a < b}, as bool.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return where {@code a < b}, as bool
+     */
     public static Tensor less(Operand a, Operand b) {
         return compare("less", a, b, Comparison.LESS);
     }
 
+    /**
+     * Where {@code a <= b}, as bool.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return where {@code a <= b}, as bool
+     */
     public static Tensor lessEqual(Operand a, Operand b) {
         return compare("lessEqual", a, b, Comparison.LESS_EQUAL);
     }
 
+    /**
+     * Where {@code a > b}, as bool.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return where {@code a > b}, as bool
+     */
     public static Tensor greater(Operand a, Operand b) {
         return compare("greater", a, b, Comparison.GREATER);
     }
 
+    /**
+     * Where {@code a >= b}, as bool.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return where {@code a >= b}, as bool
+     */
     public static Tensor greaterEqual(Operand a, Operand b) {
         return compare("greaterEqual", a, b, Comparison.GREATER_EQUAL);
     }
 
     // ---------------------------------------------------------------- reductions
 
-    /** The sum of all elements, a scalar. */
+    /**
+     * The sum of all elements, a scalar.
+     *
+     * @param x the input
+     * @return the sum of all elements, a scalar
+     */
     public static Tensor sum(Operand x) {
         return sum(x, allAxes(read(x)), false);
     }
 
-    /** The sum over {@code axes} (negative axes count from the end), dropping them. */
+    /**
+     * The sum over {@code axes} (negative axes count from the end), dropping them.
+     *
+     * @param x the input
+     * @param axes the axes (negative count from the end)
+     * @return the sum over {@code axes}
+     */
     public static Tensor sum(Operand x, int... axes) {
         return sum(x, axes, false);
     }
 
-    /** The sum over {@code axes}; with {@code keepDims} the reduced axes stay with size 1. */
+    /**
+     * The sum over {@code axes}; with {@code keepDims} the reduced axes stay with size 1.
+     *
+     * @param x the input
+     * @param axes the axes (negative count from the end)
+     * @param keepDims whether reduced axes stay, with size 1
+     * @return the sum over {@code axes}
+     */
     public static Tensor sum(Operand x, int[] axes, boolean keepDims) {
         Tensor in = read(x);
         return reduce("sum", in, axes, keepDims, 0, BinaryOp.ADD,
                 (dy, kept) -> broadcastTo(reshape(dy, kept), in.shape().dims()));
     }
 
-    /** The mean of all elements, a scalar. */
+    /**
+     * The mean of all elements, a scalar.
+     *
+     * @param x the input
+     * @return the mean of all elements, a scalar
+     */
     public static Tensor mean(Operand x) {
         return mean(x, allAxes(read(x)), false);
     }
 
-    /** The mean over {@code axes}, dropping them. */
+    /**
+     * The mean over {@code axes}, dropping them.
+     *
+     * @param x the input
+     * @param axes the axes (negative count from the end)
+     * @return the mean over {@code axes}, dropping them
+     */
     public static Tensor mean(Operand x, int... axes) {
         return mean(x, axes, false);
     }
 
-    /** The mean over {@code axes}; integer tensors give the truncated integer mean, as in TensorFlow. */
+    /**
+     * The mean over {@code axes}; integer tensors give the truncated integer mean, as in TensorFlow.
+     *
+     * @param x the input
+     * @param axes the axes (negative count from the end)
+     * @param keepDims whether reduced axes stay, with size 1
+     * @return the mean over {@code axes}
+     */
     public static Tensor mean(Operand x, int[] axes, boolean keepDims) {
         Tensor in = read(x);
         int count = 1;
@@ -262,17 +430,35 @@ public final class Ops {
         return Tensor.wrap(total.shape(), Storage.convert(values, 0, values.length, total.dtype()));
     }
 
-    /** The largest element, a scalar. */
+    /**
+     * The largest element, a scalar.
+     *
+     * @param x the input
+     * @return the largest element, a scalar
+     */
     public static Tensor max(Operand x) {
         return max(x, allAxes(read(x)), false);
     }
 
-    /** The maximum over {@code axes}, dropping them. */
+    /**
+     * The maximum over {@code axes}, dropping them.
+     *
+     * @param x the input
+     * @param axes the axes (negative count from the end)
+     * @return the maximum over {@code axes}, dropping them
+     */
     public static Tensor max(Operand x, int... axes) {
         return max(x, axes, false);
     }
 
-    /** The maximum over {@code axes}; the gradient is shared equally among tied maxima, as in TensorFlow. */
+    /**
+     * The maximum over {@code axes}; the gradient is shared equally among tied maxima, as in TensorFlow.
+     *
+     * @param x the input
+     * @param axes the axes (negative count from the end)
+     * @param keepDims whether reduced axes stay, with size 1
+     * @return the maximum over {@code axes}
+     */
     public static Tensor max(Operand x, int[] axes, boolean keepDims) {
         Tensor in = read(x);
         double identity = in.dtype().isFloating() ? Double.NEGATIVE_INFINITY : Long.MIN_VALUE;
@@ -284,12 +470,25 @@ public final class Ops {
         });
     }
 
-    /** The index of the largest value along {@code axis}, as int64 (TensorFlow's default). */
+    /**
+     * The index of the largest value along {@code axis}, as int64 (TensorFlow's default).
+     *
+     * @param x the input
+     * @param axis the axis (negative counts from the end)
+     * @return the index of the largest value along {@code axis}, as int64
+     */
     public static Tensor argmax(Operand x, int axis) {
         return argmax(x, axis, DType.INT64);
     }
 
-    /** The index of the largest value along {@code axis}, first on ties, as {@code outputType} (int32 or int64). */
+    /**
+     * The index of the largest value along {@code axis}, first on ties, as {@code outputType} (int32 or int64).
+     *
+     * @param x the input
+     * @param axis the axis (negative counts from the end)
+     * @param outputType the integer dtype of the result
+     * @return the index of the largest value along {@code axis}, first on ties, as {@code outputType}
+     */
     public static Tensor argmax(Operand x, int axis, DType outputType) {
         Tensor in = read(x);
         if (outputType != DType.INT32 && outputType != DType.INT64) {
@@ -315,6 +514,10 @@ public final class Ops {
      * The matrix product {@code a · b}, like {@code tf.matmul}: of two matrices, or of stacks of matrices
      * ({@code [..., m, k] · [..., k, n]}), whose leading (batch) axes broadcast against each other; a stack times a
      * matrix multiplies every matrix of the stack.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the matrix product {@code a · b}
      */
     public static Tensor matmul(Operand a, Operand b) {
         return matmul(a, b, false, false);
@@ -323,6 +526,12 @@ public final class Ops {
     /**
      * The matrix product with either operand's last two axes transposed first, like
      * {@code tf.matmul(a, b, transpose_a, transpose_b)}.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @param transposeA whether to transpose {@code a}'s last two axes first
+     * @param transposeB whether to transpose {@code b}'s last two axes first
+     * @return the matrix product with either operand's last two axes transposed first
      */
     public static Tensor matmul(Operand a, Operand b, boolean transposeA, boolean transposeB) {
         Tensor x = read(a), y = read(b);
@@ -398,7 +607,12 @@ public final class Ops {
         return all;
     }
 
-    /** The transpose of a 2-D tensor (for more axes, the axes reversed). */
+    /**
+     * The transpose of a 2-D tensor (for more axes, the axes reversed).
+     *
+     * @param x the input
+     * @return the transpose of a 2-D tensor
+     */
     public static Tensor transpose(Operand x) {
         int rank = read(x).rank();
         int[] perm = new int[rank];
@@ -408,7 +622,13 @@ public final class Ops {
         return transpose(x, perm);
     }
 
-    /** The axes of {@code x} rearranged: axis {@code i} of the result is axis {@code perm[i]} of {@code x}. */
+    /**
+     * The axes of {@code x} rearranged: axis {@code i} of the result is axis {@code perm[i]} of {@code x}.
+     *
+     * @param x the input
+     * @param perm the new order of the axes
+     * @return the axes of {@code x} rearranged
+     */
     public static Tensor transpose(Operand x, int... perm) {
         Tensor in = read(x);
         int rank = in.rank();
@@ -437,12 +657,22 @@ public final class Ops {
 
     // ---------------------------------------------------------------- neural-network ops
 
-    /** Softmax over the last axis, stabilised by subtracting the row maximum. */
+    /**
+     * Softmax over the last axis, stabilised by subtracting the row maximum.
+     *
+     * @param logits unnormalised log-probabilities, classes on the last axis
+     * @return softmax over the last axis, stabilised by subtracting the row maximum
+     */
     public static Tensor softmax(Operand logits) {
         return rowwise("softmax", logits, false, (dy, x, y) -> mul(sub(dy, sum(mul(dy, y), new int[] {-1}, true)), y));
     }
 
-    /** The logarithm of the softmax over the last axis, computed without forming the softmax. */
+    /**
+     * The logarithm of the softmax over the last axis, computed without forming the softmax.
+     *
+     * @param logits unnormalised log-probabilities, classes on the last axis
+     * @return the logarithm of the softmax over the last axis, computed without forming the softmax
+     */
     public static Tensor logSoftmax(Operand logits) {
         return rowwise("logSoftmax", logits, true, (dy, x, y) -> sub(dy, mul(exp(y), sum(dy, new int[] {-1}, true))));
     }
@@ -451,6 +681,10 @@ public final class Ops {
      * The cross-entropy between integer class labels and the softmax of the logits, one value per row, like
      * {@code tf.nn.sparse_softmax_cross_entropy_with_logits}: logits [..., classes], labels [...] of int32 or int64
      * in {@code [0, classes)}.
+     *
+     * @param logits unnormalised log-probabilities, classes on the last axis
+     * @param labels the class of each row
+     * @return the cross-entropy between integer class labels and the softmax of the logits, one value per row
      */
     public static Tensor sparseSoftmaxCrossEntropyWithLogits(Operand logits, Operand labels) {
         String op = "sparseSoftmaxCrossEntropyWithLogits";
@@ -493,6 +727,10 @@ public final class Ops {
     /**
      * The cross-entropy between a probability distribution {@code labels} and the softmax of {@code logits}
      * over the last axis, like {@code tf.nn.softmax_cross_entropy_with_logits}; both have the same shape.
+     *
+     * @param logits unnormalised log-probabilities, classes on the last axis
+     * @param labels the class of each row
+     * @return the cross-entropy between a probability distribution {@code labels} and the softmax of {@code logits} over the last axis
      */
     public static Tensor softmaxCrossEntropyWithLogits(Operand logits, Operand labels) {
         Tensor z = read(logits), p = read(labels);
@@ -505,6 +743,11 @@ public final class Ops {
     /**
      * One-hot vectors: for indices of shape S, a tensor of shape S + [depth] with 1 at each index and 0
      * elsewhere; an index outside {@code [0, depth)} gives a row of zeros, as in TensorFlow.
+     *
+     * @param indices the indices
+     * @param depth the number of classes
+     * @param dtype the element type
+     * @return one-hot vectors
      */
     public static Tensor oneHot(Operand indices, int depth, DType dtype) {
         Tensor idx = read(indices);
@@ -523,7 +766,13 @@ public final class Ops {
 
     // ---------------------------------------------------------------- shapes, dtypes and plumbing
 
-    /** The same values in a new shape, with at most one -1 inferred; shares the values. */
+    /**
+     * The same values in a new shape, with at most one -1 inferred; shares the values.
+     *
+     * @param x the input
+     * @param dims the dimensions of the shape
+     * @return the same values in a new shape, with at most one -1 inferred
+     */
     public static Tensor reshape(Operand x, int... dims) {
         Tensor in = read(x);
         Shape shape;
@@ -536,7 +785,13 @@ public final class Ops {
                 (dy, xs, y, needed) -> new Tensor[] {reshape(dy, xs[0].shape().dims())}, in);
     }
 
-    /** {@code x} with a new axis of size 1 inserted at {@code axis} (negative counts from the end, -1 appends). */
+    /**
+     * {@code x} with a new axis of size 1 inserted at {@code axis} (negative counts from the end, -1 appends).
+     *
+     * @param x the input
+     * @param axis the axis (negative counts from the end)
+     * @return {@code x} with a new axis of size 1 inserted at {@code axis}
+     */
     public static Tensor expandDims(Operand x, int axis) {
         Tensor in = read(x);
         int rank = in.rank();
@@ -552,7 +807,13 @@ public final class Ops {
         return reshape(in, out);
     }
 
-    /** The values converted to {@code dtype}; floats become integers by truncation toward zero. */
+    /**
+     * The values converted to {@code dtype}; floats become integers by truncation toward zero.
+     *
+     * @param x the input
+     * @param dtype the element type
+     * @return the values converted to {@code dtype}
+     */
     public static Tensor cast(Operand x, DType dtype) {
         Tensor in = read(x);
         if (in.dtype() == dtype) {
@@ -564,13 +825,24 @@ public final class Ops {
         }, in);
     }
 
-    /** {@code x} itself, but a tape sees a constant: no gradient flows back through it. */
+    /**
+     * {@code x} itself, but a tape sees a constant: no gradient flows back through it.
+     *
+     * @param x the input
+     * @return {@code x} itself, but a tape sees a constant
+     */
     public static Tensor stopGradient(Operand x) {
         Tensor in = read(x);
         return new Tensor(in.shape(), in.data(), in.offset());
     }
 
-    /** {@code x} repeated along its size-1 (or missing leading) axes to fill {@code dims}. */
+    /**
+     * {@code x} repeated along its size-1 (or missing leading) axes to fill {@code dims}.
+     *
+     * @param x the input
+     * @param dims the dimensions of the shape
+     * @return {@code x} repeated along its size-1
+     */
     public static Tensor broadcastTo(Operand x, int... dims) {
         Tensor in = read(x);
         Shape target = Shape.of(dims);
@@ -595,7 +867,13 @@ public final class Ops {
                 (dy, xs, y, needed) -> new Tensor[] {sumTo(dy, xs[0].shape())}, in);
     }
 
-    /** Undoes broadcasting: sums {@code x} over the axes along which {@code shape} was stretched to {@code x}'s shape. */
+    /**
+     * Undoes broadcasting: sums {@code x} over the axes along which {@code shape} was stretched to {@code x}'s shape.
+     *
+     * @param x the input
+     * @param shape the shape
+     * @return {@code x} summed to {@code shape}
+     */
     public static Tensor sumTo(Operand x, Shape shape) {
         Tensor in = read(x);
         if (in.shape().equals(shape)) {
@@ -612,7 +890,13 @@ public final class Ops {
         return reshape(sum(in, Arrays.copyOf(axes, n), true), shape.dims());
     }
 
-    /** The tensors joined along {@code axis}; all must have the same dtype and the same size on every other axis. */
+    /**
+     * The tensors joined along {@code axis}; all must have the same dtype and the same size on every other axis.
+     *
+     * @param values the tensors to join
+     * @param axis the axis (negative counts from the end)
+     * @return the tensors joined along {@code axis}
+     */
     public static Tensor concat(List<? extends Operand> values, int axis) {
         if (values.isEmpty()) {
             throw new IllegalArgumentException("concat: needs at least one tensor");
@@ -655,7 +939,15 @@ public final class Ops {
         }, in);
     }
 
-    /** The part of {@code x} from {@code start} for {@code length} entries along {@code axis}, like PyTorch's narrow. */
+    /**
+     * The part of {@code x} from {@code start} for {@code length} entries along {@code axis}, like PyTorch's narrow.
+     *
+     * @param x the input
+     * @param axis the axis (negative counts from the end)
+     * @param start the first index
+     * @param length the number of elements
+     * @return the part of {@code x} from {@code start} for {@code length} entries along {@code axis}
+     */
     public static Tensor narrow(Operand x, int axis, int start, int length) {
         Tensor in = read(x);
         int a = axisOf("narrow", in, axis);
@@ -677,7 +969,14 @@ public final class Ops {
         }, in);
     }
 
-    /** Slices of {@code params} along {@code axis} picked by {@code indices}, like {@code tf.gather}. */
+    /**
+     * Slices of {@code params} along {@code axis} picked by {@code indices}, like {@code tf.gather}.
+     *
+     * @param params the tensor to take slices from
+     * @param indices the indices
+     * @param axis the axis (negative counts from the end)
+     * @return the slices picked
+     */
     public static Tensor gather(Operand params, Operand indices, int axis) {
         Tensor p = read(params), idx = read(indices);
         if (idx.dtype() != DType.INT32 && idx.dtype() != DType.INT64) {
@@ -728,7 +1027,14 @@ public final class Ops {
      * {@code tf.custom_gradient} or PyTorch's {@code autograd.Function}. The forward computation runs unseen by the
      * tapes; they record one op, {@code name}, that {@code rule} differentiates (its ops are recorded in turn by
      * outer tapes, so a rule written with ops has higher derivatives too).
+     *
+     * @param name the op's name, as tapes list it
+     * @param inputs the inputs
+     * @param forward computes the output from the inputs
+     * @param rule the gradient rule
+     * @return the forward computation's output, differentiated by {@code gradient}
      */
+    @SuppressWarnings("try") // the handle only brings the tapes back when closed
     public static Tensor customGradient(String name, List<? extends Operand> inputs, java.util.function.Function<List<Tensor>, Tensor> forward,
                                         GradientRule rule) {
         Tensor[] in = new Tensor[inputs.size()];
@@ -756,6 +1062,10 @@ public final class Ops {
     /**
      * {@code x} itself, after checking that it holds no NaN or infinity (else an {@link ArithmeticException} naming
      * {@code message} and the first bad element); its gradient is checked the same way on the way back.
+     *
+     * @param x the input
+     * @param message named in the error
+     * @return {@code x} itself, after checking that it holds no NaN or infinity
      */
     public static Tensor checkNumerics(Operand x, String message) {
         Tensor in = read(x);
@@ -768,6 +1078,10 @@ public final class Ops {
     /**
      * A scalar of {@code value} with the dtype of {@code like}. A fractional value (or one out of range) for an integer
      * or bool tensor is an error, as TensorFlow refuses to mix them: cast the tensor first.
+     *
+     * @param like the operand whose dtype to take
+     * @param value the value
+     * @return a scalar of {@code value} with the dtype of {@code like}
      */
     public static Tensor scalarLike(Operand like, double value) {
         DType dtype = like.dtype();

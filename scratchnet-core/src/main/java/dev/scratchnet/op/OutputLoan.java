@@ -13,7 +13,11 @@ public final class OutputLoan {
     private OutputLoan() {
     }
 
-    /** Lends {@code buffer} until {@link #end}; it must not be in use by anything else meanwhile. */
+    /**
+     * Lends {@code buffer} until {@link #end}; it must not be in use by anything else meanwhile.
+     *
+     * @param buffer the number of batches to prepare ahead
+     */
     public static void lend(float[] buffer) {
         LENT.set(buffer);
     }

@@ -27,7 +27,11 @@ public final class Profiler {
         double flops;
     }
 
-    /** Turns profiling on (from a clean table) or off (keeping the table). */
+    /**
+     * Turns profiling on (from a clean table) or off (keeping the table).
+     *
+     * @param on true to turn it on
+     */
     public static void enable(boolean on) {
         if (on && !enabled) {
             ENTRIES.clear();
@@ -36,16 +40,31 @@ public final class Profiler {
         enabled = on;
     }
 
+    /**
+     * Whether profiling is on.
+     *
+     * @return whether profiling is on
+     */
     public static boolean enabled() {
         return enabled;
     }
 
-    /** A start time for {@link #op} or {@link #exit}, or 0 when profiling is off. */
+    /**
+     * A start time for {@link #op} or {@link #exit}, or 0 when profiling is off.
+     *
+     * @return a start time for {@link #op} or {@link #exit}, or 0 when profiling is off
+     */
     public static long start() {
         return enabled ? System.nanoTime() : 0;
     }
 
-    /** Counts one call of {@code name} that began at {@code start} and did {@code flops} operations. */
+    /**
+     * Counts one call of {@code name} that began at {@code start} and did {@code flops} operations.
+     *
+     * @param name the op's name, a line of the table
+     * @param start what {@link #start} returned
+     * @param flops the floating-point operations done
+     */
     public static void op(String name, long start, double flops) {
         if (!enabled) {
             return;
@@ -57,7 +76,11 @@ public final class Profiler {
         add(name, System.nanoTime() - start, flops);
     }
 
-    /** Marks the start of a gradient rule (or another compound step); returns its start time. */
+    /**
+     * Marks the start of a gradient rule (or another compound step); returns its start time.
+     *
+     * @return the start time, or 0 when profiling is off
+     */
     public static long enter() {
         if (!enabled) {
             return 0;
@@ -68,7 +91,12 @@ public final class Profiler {
         return System.nanoTime();
     }
 
-    /** Counts the compound step begun by {@link #enter} under {@code name}, with the operations of the ops inside it. */
+    /**
+     * Counts the compound step begun by {@link #enter} under {@code name}, with the operations of the ops inside it.
+     *
+     * @param name the name
+     * @param start the first index
+     */
     public static void exit(String name, long start) {
         if (!enabled) {
             return;
@@ -85,7 +113,12 @@ public final class Profiler {
         e.flops += flops;
     }
 
-    /** The table, most expensive first, with each line's share of {@code totalSeconds}. */
+    /**
+     * The table, most expensive first, with each line's share of {@code totalSeconds}.
+     *
+     * @param totalSeconds the time the table covers
+     * @return the table, most expensive first, with each line's share of {@code totalSeconds}
+     */
     public static String table(double totalSeconds) {
         List<Map.Entry<String, Entry>> rows = new ArrayList<>(ENTRIES.entrySet());
         rows.sort((a, b) -> Long.compare(b.getValue().nanos, a.getValue().nanos));

@@ -5,12 +5,29 @@ package dev.scratchnet.op;
  * gradient tape implements. Defined here so that ops can report to tapes without depending on them.
  */
 public interface Recorder {
-    /** An op read the variable {@code variable}, whose current value is {@code value}. */
+    /**
+     * An op read the variable {@code variable}, whose current value is {@code value}.
+     *
+     * @param variable the variable
+     * @param value the value
+     */
     void variableRead(Variable variable, Tensor value);
 
-    /** The op {@code op} computed {@code output} from {@code inputs}; {@code rule} differentiates it. */
+    /**
+     * The op {@code op} computed {@code output} from {@code inputs}; {@code rule} differentiates it.
+     *
+     * @param op the op's name
+     * @param inputs the inputs
+     * @param output the op's output
+     * @param rule the gradient rule
+     */
     void record(String op, Tensor[] inputs, Tensor output, GradientRule rule);
 
-    /** Whether an op reading {@code tensor} now would be recorded (so that its gradient could be taken). */
+    /**
+     * Whether an op reading {@code tensor} now would be recorded (so that its gradient could be taken).
+     *
+     * @param tensor the tensor
+     * @return whether an op reading {@code tensor} now would be recorded
+     */
     boolean follows(Tensor tensor);
 }

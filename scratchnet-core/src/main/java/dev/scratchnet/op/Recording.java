@@ -10,12 +10,20 @@ public final class Recording {
     private Recording() {
     }
 
-    /** Makes {@code recorder} hear the ops this thread runs from now on. */
+    /**
+     * Makes {@code recorder} hear the ops this thread runs from now on.
+     *
+     * @param recorder the recorder
+     */
     public static void start(Recorder recorder) {
         ACTIVE.get().add(recorder);
     }
 
-    /** Stops {@code recorder} hearing ops; recorders may stop in any order. */
+    /**
+     * Stops {@code recorder} hearing ops; recorders may stop in any order.
+     *
+     * @param recorder the recorder
+     */
     public static void stop(Recorder recorder) {
         ACTIVE.get().remove(recorder);
     }
@@ -27,6 +35,9 @@ public final class Recording {
     /**
      * Whether a recorder of this thread follows any of {@code tensors}, so that ops on them would be recorded: a
      * gradient rule may take a shortcut (a fused kernel, a reused buffer) only when nobody differentiates it.
+     *
+     * @param tensors the tensors
+     * @return whether a recorder of this thread follows any of {@code tensors}, so that ops on them would be recorded
      */
     public static boolean follows(Tensor... tensors) {
         for (Recorder r : ACTIVE.get()) {
@@ -42,6 +53,8 @@ public final class Recording {
     /**
      * Hides every recorder of this thread until the returned handle is closed: what runs in between is seen by
      * no tape (a custom gradient's forward computation, say).
+     *
+     * @return a handle whose closing brings the recorders back
      */
     public static AutoCloseable suspend() {
         List<Recorder> active = ACTIVE.get();

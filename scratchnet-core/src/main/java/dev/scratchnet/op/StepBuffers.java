@@ -31,6 +31,10 @@ public final class StepBuffers {
     private final List<float[]> taken = new ArrayList<>();
     private boolean open;
 
+    /** Buffers for one training loop's thread, holding nothing until its first step. */
+    public StepBuffers() {
+    }
+
     /** A step of a training loop; closing it gives its outputs' arrays to the next step. Closing it again does nothing. */
     public final class Step implements AutoCloseable {
         private boolean closed;
@@ -47,7 +51,11 @@ public final class StepBuffers {
         }
     }
 
-    /** Opens a step on this thread, until {@link Step#close()}. */
+    /**
+     * Opens a step on this thread, until {@link Step#close()}.
+     *
+     * @return the open step; closing it ends the step
+     */
     public Step open() {
         if (open || OPEN.get() != null) {
             throw new IllegalStateException("StepBuffers.open: a step is already open" + (open ? "" : " on this thread"));

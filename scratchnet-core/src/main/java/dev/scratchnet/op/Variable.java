@@ -33,16 +33,32 @@ public final class Variable implements Operand {
     private boolean shared;
     private float[] gradientBuffer;
 
-    /** A trainable variable holding a copy of {@code initial}. */
+    /**
+     * A trainable variable holding a copy of {@code initial}.
+     *
+     * @param initial the initial value, copied
+     */
     public Variable(Operand initial) {
         this(initial, null, true);
     }
 
-    /** A trainable variable named {@code name} holding a copy of {@code initial}. */
+    /**
+     * A trainable variable named {@code name} holding a copy of {@code initial}.
+     *
+     * @param initial the initial value, copied
+     * @param name the name
+     */
     public Variable(Operand initial, String name) {
         this(initial, name, true);
     }
 
+    /**
+     * A variable holding a copy of {@code initial}; a tape watches it only if it is trainable.
+     *
+     * @param initial the initial value, copied
+     * @param name the name
+     * @param trainable whether tapes watch it
+     */
     public Variable(Operand initial, String name, boolean trainable) {
         this.name = name != null ? name : nextName();
         this.trainable = trainable;
@@ -57,10 +73,20 @@ public final class Variable implements Operand {
         return Tensor.wrap(t.shape(), Storage.convert(t.data(), t.offset(), t.size(), t.dtype()));
     }
 
+    /**
+     * The name, under which checkpoints store the variable.
+     *
+     * @return the name, under which checkpoints store the variable
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * Whether tapes watch the variable when an op reads it.
+     *
+     * @return whether tapes watch the variable when an op reads it
+     */
     public boolean trainable() {
         return trainable;
     }
@@ -94,12 +120,22 @@ public final class Variable implements Operand {
         return this;
     }
 
-    /** {@code this = this + delta}. */
+    /**
+     * {@code this = this + delta}.
+     *
+     * @param delta the step between values
+     * @return {@code this = this + delta}
+     */
     public Variable assignAdd(Operand delta) {
         return assign(Ops.add(Ops.stopGradient(value), Ops.stopGradient(delta)));
     }
 
-    /** {@code this = this - delta}. */
+    /**
+     * {@code this = this - delta}.
+     *
+     * @param delta the step between values
+     * @return {@code this = this - delta}
+     */
     public Variable assignSub(Operand delta) {
         return assign(Ops.sub(Ops.stopGradient(value), Ops.stopGradient(delta)));
     }
@@ -132,6 +168,8 @@ public final class Variable implements Operand {
     /**
      * The float32 array, of this variable's size, that a tape reusing gradient buffers writes this variable's
      * gradient into step after step (see {@code GradientTape.reuseGradientBuffers}); created on first use.
+     *
+     * @return the variable's gradient buffer
      */
     public float[] gradientBuffer() {
         if (gradientBuffer == null) {

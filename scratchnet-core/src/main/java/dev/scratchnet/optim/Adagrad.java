@@ -17,14 +17,27 @@ public final class Adagrad extends Optimizer {
         Tensor value;
     }
 
+    /** Adagrad with Keras' defaults: learning rate 0.001, initial accumulator 0.1, epsilon 1e-7. */
     public Adagrad() {
         this(0.001);
     }
 
+    /**
+     * Adagrad with the given learning rate and Keras' other defaults.
+     *
+     * @param learningRate the learning rate
+     */
     public Adagrad(double learningRate) {
         this(Adam.checkRate(learningRate), 0.1, 1e-7);
     }
 
+    /**
+     * Adagrad with every setting given.
+     *
+     * @param schedule the learning rate at each step
+     * @param initialAccumulator the accumulators' starting value
+     * @param epsilon added to the denominator for stability
+     */
     public Adagrad(LearningRateSchedule schedule, double initialAccumulator, double epsilon) {
         super(schedule);
         if (!(initialAccumulator >= 0) || !(epsilon >= 0)) {

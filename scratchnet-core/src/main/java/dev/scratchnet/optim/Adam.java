@@ -27,19 +27,40 @@ public class Adam extends Optimizer {
     public record Moments(Object m, Object v) {
     }
 
+    /** Adam with Keras' defaults: learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
     public Adam() {
         this(0.001);
     }
 
+    /**
+     * Adam with the given learning rate and Keras' other defaults, as the chapter's {@code Adam(learning_rate=0.001)}.
+     *
+     * @param learningRate the learning rate
+     */
     public Adam(double learningRate) {
         this(learningRate, 0.9, 0.999, 1e-7);
     }
 
+    /**
+     * Adam with every setting given.
+     *
+     * @param learningRate the learning rate
+     * @param beta1 the first moment's decay rate
+     * @param beta2 the second moment's decay rate
+     * @param epsilon added to the denominator for stability
+     */
     public Adam(double learningRate, double beta1, double beta2, double epsilon) {
         this(checkRate(learningRate), beta1, beta2, epsilon);
     }
 
-    /** Adam whose learning rate follows {@code schedule}. */
+    /**
+     * Adam whose learning rate follows {@code schedule}.
+     *
+     * @param schedule the learning rate at each step
+     * @param beta1 the first moment's decay rate
+     * @param beta2 the second moment's decay rate
+     * @param epsilon added to the denominator for stability
+     */
     public Adam(LearningRateSchedule schedule, double beta1, double beta2, double epsilon) {
         super(schedule);
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon >= 0)) {
@@ -57,12 +78,22 @@ public class Adam extends Optimizer {
         return LearningRateSchedule.constant(learningRate);
     }
 
-    /** The moments of {@code variable}, or null before its first update (for checkpoints). */
+    /**
+     * The moments of {@code variable}, or null before its first update (for checkpoints).
+     *
+     * @param variable the variable
+     * @return the moments of {@code variable}, or null before its first update
+     */
     public Moments moments(Variable variable) {
         return (Moments) existingSlot(variable);
     }
 
-    /** The moments of {@code variable}, created as zeros if needed (for restoring checkpoints). */
+    /**
+     * The moments of {@code variable}, created as zeros if needed (for restoring checkpoints).
+     *
+     * @param variable the variable
+     * @return the moments of {@code variable}, created as zeros if needed
+     */
     public Moments momentsFor(Variable variable) {
         return slot(variable, () -> new Moments(Storage.allocate(variable.dtype(), variable.shape().size()),
                 Storage.allocate(variable.dtype(), variable.shape().size())));

@@ -10,14 +10,27 @@ import dev.scratchnet.op.Variable;
 public final class AdamW extends Adam {
     private final double weightDecay;
 
+    /** AdamW with Keras' defaults: learning rate 0.001, weight decay 0.004. */
     public AdamW() {
         this(0.001, 0.004);
     }
 
+    /**
+     * AdamW with the given learning rate and weight decay.
+     *
+     * @param learningRate the learning rate
+     * @param weightDecay the weight decay rate
+     */
     public AdamW(double learningRate, double weightDecay) {
         this(checkRate(learningRate), weightDecay);
     }
 
+    /**
+     * AdamW whose learning rate follows a schedule.
+     *
+     * @param schedule the learning rate at each step
+     * @param weightDecay the weight decay rate
+     */
     public AdamW(LearningRateSchedule schedule, double weightDecay) {
         super(schedule, 0.9, 0.999, 1e-7);
         if (!(weightDecay >= 0)) {

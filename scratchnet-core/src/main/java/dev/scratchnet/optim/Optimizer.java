@@ -24,23 +24,43 @@ public abstract class Optimizer {
     private double clipNorm = Double.NaN;
     private double globalClipNorm = Double.NaN;
 
+    /**
+     * An optimizer whose learning rate follows {@code schedule}.
+     *
+     * @param schedule the learning rate at each step
+     */
     protected Optimizer(LearningRateSchedule schedule) {
         this.schedule = schedule;
     }
 
-    /** Clips every gradient element to {@code [-value, value]} before the update. */
+    /**
+     * Clips every gradient element to {@code [-value, value]} before the update.
+     *
+     * @param value the value
+     * @return this optimizer
+     */
     public Optimizer clipValue(double value) {
         this.clipValue = requirePositive("clipValue", value);
         return this;
     }
 
-    /** Scales each gradient down so that its own norm is at most {@code norm}. */
+    /**
+     * Scales each gradient down so that its own norm is at most {@code norm}.
+     *
+     * @param norm the largest norm allowed
+     * @return this optimizer
+     */
     public Optimizer clipNorm(double norm) {
         this.clipNorm = requirePositive("clipNorm", norm);
         return this;
     }
 
-    /** Scales all gradients together so that their global norm is at most {@code norm}. */
+    /**
+     * Scales all gradients together so that their global norm is at most {@code norm}.
+     *
+     * @param norm the largest norm allowed
+     * @return this optimizer
+     */
     public Optimizer globalClipNorm(double norm) {
         this.globalClipNorm = requirePositive("globalClipNorm", norm);
         return this;
@@ -53,12 +73,21 @@ public abstract class Optimizer {
         return v;
     }
 
-    /** The learning rate of the step being applied. */
+    /**
+     * The learning rate of the step being applied.
+     *
+     * @return the learning rate of the step being applied
+     */
     protected double learningRate() {
         return schedule.at(iterations - 1);
     }
 
-    /** Applies one step: each gradient to the variable at the same position; null gradients are skipped. */
+    /**
+     * Applies one step: each gradient to the variable at the same position; null gradients are skipped.
+     *
+     * @param gradients the gradients, in the variables' order
+     * @param variables the variables, in order
+     */
     public void applyGradients(List<Tensor> gradients, List<Variable> variables) {
         if (gradients.size() != variables.size()) {
             throw new IllegalArgumentException("applyGradients: " + gradients.size() + " gradients for " + variables.size() + " variables");
@@ -100,26 +129,51 @@ public abstract class Optimizer {
         return Double.isNaN(globalClipNorm) ? out : Nn.clipByGlobalNorm(out, globalClipNorm);
     }
 
-    /** The number of steps applied so far (Keras' {@code optimizer.iterations}). */
+    /**
+     * The number of steps applied so far (Keras' {@code optimizer.iterations}).
+     *
+     * @return the number of steps applied so far
+     */
     public long iterations() {
         return iterations;
     }
 
-    /** Sets the step count, for resuming from a checkpoint. */
+    /**
+     * Sets the step count, for resuming from a checkpoint.
+     *
+     * @param iterations the steps applied so far
+     */
     public void setIterations(long iterations) {
         this.iterations = iterations;
     }
 
-    /** Updates {@code variable} in place from {@code gradient}; {@link #iterations()} already counts this step. */
+    /**
+     * Updates {@code variable} in place from {@code gradient}; {@link #iterations()} already counts this step.
+     *
+     * @param variable the variable
+     * @param gradient the gradient rule
+     */
     protected abstract void update(Variable variable, Tensor gradient);
 
-    /** The optimizer's state for {@code variable}, created by {@code create} on first use. */
+    /**
+     * The optimizer's state for {@code variable}, created by {@code create} on first use.
+     *
+     * @param <S> the type of the state
+     * @param variable the variable
+     * @param create makes the state on first use
+     * @return the optimizer's state for {@code variable}, created by {@code create} on first use
+     */
     @SuppressWarnings("unchecked")
     protected <S> S slot(Variable variable, Supplier<S> create) {
         return (S) slots.computeIfAbsent(variable, v -> create.get());
     }
 
-    /** The state held for {@code variable}, or null before its first update. */
+    /**
+     * The state held for {@code variable}, or null before its first update.
+     *
+     * @param variable the variable
+     * @return the state held for {@code variable}, or null before its first update
+     */
     protected Object existingSlot(Variable variable) {
         return slots.get(variable);
     }

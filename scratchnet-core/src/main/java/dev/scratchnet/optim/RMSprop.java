@@ -23,14 +23,29 @@ public final class RMSprop extends Optimizer {
         Tensor momentum;
     }
 
+    /** RMSprop with Keras' defaults: learning rate 0.001, rho 0.9, no momentum, epsilon 1e-7, not centered. */
     public RMSprop() {
         this(0.001);
     }
 
+    /**
+     * RMSprop with the given learning rate and Keras' other defaults.
+     *
+     * @param learningRate the learning rate
+     */
     public RMSprop(double learningRate) {
         this(Adam.checkRate(learningRate), 0.9, 0, 1e-7, false);
     }
 
+    /**
+     * RMSprop with every setting given.
+     *
+     * @param schedule the learning rate at each step
+     * @param rho the decay rate of the moving average of squared gradients
+     * @param momentum the momentum, in [0, 1]
+     * @param epsilon added to the denominator for stability
+     * @param centered whether to divide by the variance rather than the second moment
+     */
     public RMSprop(LearningRateSchedule schedule, double rho, double momentum, double epsilon, boolean centered) {
         super(schedule);
         if (!(rho >= 0 && rho < 1) || !(momentum >= 0 && momentum < 1) || !(epsilon >= 0)) {

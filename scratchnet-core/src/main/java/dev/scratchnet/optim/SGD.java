@@ -13,18 +13,38 @@ public final class SGD extends Optimizer {
     private final double momentum;
     private final boolean nesterov;
 
+    /** SGD with Keras' default learning rate 0.01 and no momentum. */
     public SGD() {
         this(0.01);
     }
 
+    /**
+     * SGD with the given learning rate and no momentum.
+     *
+     * @param learningRate the learning rate
+     */
     public SGD(double learningRate) {
         this(learningRate, 0, false);
     }
 
+    /**
+     * SGD with momentum, optionally Nesterov's.
+     *
+     * @param learningRate the learning rate
+     * @param momentum the momentum, in [0, 1]
+     * @param nesterov whether to use Nesterov momentum
+     */
     public SGD(double learningRate, double momentum, boolean nesterov) {
         this(Adam.checkRate(learningRate), momentum, nesterov);
     }
 
+    /**
+     * SGD whose learning rate follows a schedule.
+     *
+     * @param schedule the learning rate at each step
+     * @param momentum the momentum, in [0, 1]
+     * @param nesterov whether to use Nesterov momentum
+     */
     public SGD(LearningRateSchedule schedule, double momentum, boolean nesterov) {
         super(schedule);
         if (!(momentum >= 0 && momentum <= 1)) {

@@ -11,6 +11,14 @@ public final class ArrayFormat {
     private ArrayFormat() {
     }
 
+    /**
+     * The values as nested brackets, NumPy style, eliding the middle of long axes.
+     *
+     * @param array a primitive array
+     * @param offset the index of the first element in {@code array}
+     * @param shape the shape
+     * @return the values as nested brackets, NumPy style, eliding the middle of long axes
+     */
     public static String format(Object array, int offset, Shape shape) {
         StringBuilder sb = new StringBuilder();
         int[] dims = shape.dims();

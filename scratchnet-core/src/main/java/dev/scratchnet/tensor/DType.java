@@ -5,11 +5,17 @@ package dev.scratchnet.tensor;
  * Floating types carry gradients; integer and bool types never do.
  */
 public enum DType {
+    /** 32-bit IEEE floating point: the default for weights and activations. */
     FLOAT32("float32", 4, true),
+    /** 64-bit IEEE floating point, for gradient checks and where precision matters more than speed. */
     FLOAT64("float64", 8, true),
+    /** 32-bit signed integers. */
     INT32("int32", 4, false),
+    /** 64-bit signed integers: labels and indices, as in TensorFlow. */
     INT64("int64", 8, false),
+    /** Unsigned bytes, 0 to 255: raw pixels. */
     UINT8("uint8", 1, false),
+    /** Booleans, one byte each. */
     BOOL("bool", 1, false);
 
     private final String displayName;
@@ -22,6 +28,11 @@ public enum DType {
         this.floating = floating;
     }
 
+    /**
+     * Whether values of this dtype are floating point (and so can carry gradients).
+     *
+     * @return whether values of this dtype are floating point
+     */
     public boolean isFloating() {
         return floating;
     }
@@ -47,11 +58,21 @@ public enum DType {
         };
     }
 
+    /**
+     * The bytes one value takes.
+     *
+     * @return the bytes one value takes
+     */
     public int byteSize() {
         return byteSize;
     }
 
-    /** The dtype named like {@code "float32"} or {@code "int64"}. */
+    /**
+     * The dtype named like {@code "float32"} or {@code "int64"}.
+     *
+     * @param name the name
+     * @return the dtype named like {@code "float32"} or {@code "int64"}
+     */
     public static DType fromName(String name) {
         for (DType t : values()) {
             if (t.displayName.equals(name)) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 /** The dimensions of a tensor, outermost first; immutable. A scalar has rank 0 and size 1. */
 public final class Shape {
+    /** The shape of a scalar: no axes. */
     public static final Shape SCALAR = new Shape(new int[0]);
 
     private final int[] dims;
@@ -24,29 +25,59 @@ public final class Shape {
         this.size = (int) n;
     }
 
+    /**
+     * A shape of the given dimensions, each 0 or more.
+     *
+     * @param dims the dimensions of the shape
+     * @return a shape of the given dimensions, each 0 or more
+     */
     public static Shape of(int... dims) {
         return dims.length == 0 ? SCALAR : new Shape(dims.clone());
     }
 
+    /**
+     * The number of axes.
+     *
+     * @return the number of axes
+     */
     public int rank() {
         return dims.length;
     }
 
-    /** The number of elements. */
+    /**
+     * The number of elements.
+     *
+     * @return the number of elements
+     */
     public int size() {
         return size;
     }
 
-    /** Dimension {@code axis}; negative axes count from the end as in NumPy. */
+    /**
+     * Dimension {@code axis}; negative axes count from the end as in NumPy.
+     *
+     * @param axis the axis (negative counts from the end)
+     * @return dimension {@code axis}
+     */
     public int dim(int axis) {
         return dims[normalizeAxis(axis)];
     }
 
+    /**
+     * The dimensions, a copy.
+     *
+     * @return the dimensions, a copy
+     */
     public int[] dims() {
         return dims.clone();
     }
 
-    /** The axis in {@code [0, rank)} that {@code axis} names; negative axes count from the end. */
+    /**
+     * The axis in {@code [0, rank)} that {@code axis} names; negative axes count from the end.
+     *
+     * @param axis the axis (negative counts from the end)
+     * @return the axis in {@code [0, rank)} that {@code axis} names
+     */
     public int normalizeAxis(int axis) {
         int a = axis < 0 ? axis + dims.length : axis;
         if (a < 0 || a >= dims.length) {
@@ -55,7 +86,11 @@ public final class Shape {
         return a;
     }
 
-    /** The number of elements in one slice along the first axis (the size of one row). */
+    /**
+     * The number of elements in one slice along the first axis (the size of one row).
+     *
+     * @return the number of elements in one slice along the first axis
+     */
     public int rowSize() {
         int n = 1;
         for (int i = 1; i < dims.length; i++) {
@@ -64,7 +99,12 @@ public final class Shape {
         return n;
     }
 
-    /** This shape with the first dimension replaced. */
+    /**
+     * This shape with the first dimension replaced.
+     *
+     * @param first the new first dimension
+     * @return the new shape
+     */
     public Shape withFirst(int first) {
         int[] d = dims.clone();
         d[0] = first;
@@ -75,6 +115,8 @@ public final class Shape {
      * The shape for {@code reshape}: {@code requested} may hold one -1, inferred from this shape's size.
      *
      * @throws IllegalArgumentException if the sizes do not match or more than one dimension is -1
+     * @param requested the axes asked for
+     * @return the shape for {@code reshape}
      */
     public Shape reshape(int... requested) {
         int[] d = requested.clone();
@@ -106,6 +148,10 @@ public final class Shape {
     /**
      * The shape two operands broadcast to under NumPy's rules (align at the right, a dimension of 1 stretches),
      * or null if they do not broadcast.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the shape two operands broadcast to under NumPy's rules
      */
     public static Shape broadcast(Shape a, Shape b) {
         int rank = Math.max(a.rank(), b.rank());

@@ -46,6 +46,7 @@ class VariableTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the open step serves the ops inside it
     void insideATrainingStepAdamUpdatesInPlaceWithoutACopy() {
         Variable w = new Variable(Tensor.of(new float[] {1, -2, 3}), "w");
         Adam adam = new Adam(0.1);
