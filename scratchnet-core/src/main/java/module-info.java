@@ -2,7 +2,7 @@
  * The scratchnet engine. Depends on the JDK alone: {@code java.desktop} for reading digit pictures, and the
  * incubating Vector API ({@code jdk.incubator.vector}) when the runtime has it: run with
  * {@code --add-modules jdk.incubator.vector} for the fast kernels; without it the portable kernels give the same
- * numbers about three times slower, and a one-line notice on standard error says so.
+ * numbers many times slower, and a one-line notice on standard error says so.
  */
 @SuppressWarnings("module") // the kernels are exported to the tool's module, which is built after this one
 module dev.scratchnet {

@@ -3,7 +3,7 @@ package dev.scratchnet.kernel;
 /**
  * Chooses the implementation of the speed-critical kernels: the Vector API path where the
  * {@code jdk.incubator.vector} module is present, the portable scalar path otherwise (with a one-line notice on
- * standard error, once, since everything then runs about three times slower). The system property
+ * standard error, once, since the products then run many times slower). The system property
  * {@code scratchnet.kernels=scalar} forces the portable path without the notice.
  */
 public final class Kernels {
@@ -13,7 +13,7 @@ public final class Kernels {
     static {
         useVectorized(true);
         if (!vectorized() && !forcedScalar()) {
-            System.err.println("scratchnet: the Vector API is not enabled, so the portable kernels run (about 3 times slower); "
+            System.err.println("scratchnet: the Vector API is not enabled, so the portable kernels run (many times slower); "
                     + "start java with --add-modules jdk.incubator.vector for the fast ones");
         }
     }
