@@ -36,6 +36,9 @@ import java.util.Set;
  * nobody differentiates costs nothing here, and a gradient rule is asked only for the inputs that lead back to
  * a requested source. Tapes nest: an outer tape records the ops that an inner tape's {@code gradient} runs,
  * which gives higher-order derivatives.
+ *
+ * <p>Thread safety: a tape hears only the ops of the thread that made it, and is used by that thread alone. Threads
+ * that each open their own tape may record and differentiate at once.
  */
 public final class GradientTape implements Recorder, AutoCloseable {
     /** One recorded op application. */

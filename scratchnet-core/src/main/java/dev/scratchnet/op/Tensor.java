@@ -8,6 +8,9 @@ import dev.scratchnet.tensor.Storage;
 /**
  * An immutable n-dimensional array of one {@link DType}: dense row-major values in a primitive array, from an
  * offset, so that reshapes and row slices share the values instead of copying them.
+ *
+ * <p>Thread safety: a tensor never changes once made (a tensor read from a {@link Variable} included), so any number
+ * of threads may read it and compute with it at once.
  */
 public final class Tensor implements Operand {
     private final DType dtype;

@@ -15,6 +15,9 @@ import java.util.function.Supplier;
  * {@code optimizer.apply_gradients(zip(grads, vars))}. Per-variable state (moments) is created on first use.
  * The learning rate may follow a {@link LearningRateSchedule}; gradients may be clipped first, as Keras'
  * {@code clipvalue}, {@code clipnorm} and {@code global_clipnorm} do.
+ *
+ * <p>Thread safety: an optimizer keeps per-variable state and its step count, and is used by one training thread.
+ * Other threads may read the variables it updates meanwhile: see {@link Variable}.
  */
 public abstract class Optimizer {
     private final Map<Variable, Object> slots = new IdentityHashMap<>();
