@@ -540,14 +540,14 @@ public final class Ops {
             throw new IllegalArgumentException("matmul: expects two float tensors of at least 2 axes, got " + x.dtype() + x.shape() + " and "
                     + y.dtype() + y.shape());
         }
-        if (x.rank() > 2 || y.rank() > 2) {
-            return batchMatmul(x, y, transposeA, transposeB);
-        }
-        int m = x.dim(transposeA ? 1 : 0), k = x.dim(transposeA ? 0 : 1);
-        int k2 = y.dim(transposeB ? 1 : 0), n = y.dim(transposeB ? 0 : 1);
+        int m = x.dim(transposeA ? -1 : -2), k = x.dim(transposeA ? -2 : -1);
+        int k2 = y.dim(transposeB ? -1 : -2), n = y.dim(transposeB ? -2 : -1);
         if (k != k2) {
             throw new IllegalArgumentException("matmul: shapes " + x.shape() + " and " + y.shape() + " do not fit (inner dimensions "
                     + k + " and " + k2 + ", transposeA=" + transposeA + ", transposeB=" + transposeB + ")");
+        }
+        if (x.rank() > 2 || y.rank() > 2) {
+            return batchMatmul(x, y, transposeA, transposeB, m, n);
         }
         long started = Profiler.start();
         Object out;
@@ -571,11 +571,11 @@ public final class Ops {
      * Stacks of matrices multiplied pairwise, their batch axes broadcast. A stack times one matrix that is not
      * transposed is a single product of all the stack's rows; otherwise each pair is its own product.
      */
-    private static Tensor batchMatmul(Tensor x, Tensor y, boolean transposeA, boolean transposeB) {
+    private static Tensor batchMatmul(Tensor x, Tensor y, boolean transposeA, boolean transposeB, int m, int n) {
         int[] xDims = x.shape().dims(), yDims = y.shape().dims();
         if (y.rank() == 2 && !transposeA) {
             int[] outDims = xDims.clone();
-            outDims[outDims.length - 1] = y.dim(transposeB ? 0 : 1);
+            outDims[outDims.length - 1] = n;
             Tensor rows = reshape(x, -1, x.dim(-1));
             return reshape(matmul(rows, y, false, transposeB), outDims);
         }
@@ -583,12 +583,6 @@ public final class Ops {
         Shape batch = Shape.broadcast(xBatch, yBatch);
         if (batch == null) {
             throw new IllegalArgumentException("matmul: batch axes of " + x.shape() + " and " + y.shape() + " cannot be broadcast together");
-        }
-        int m = x.dim(transposeA ? -1 : -2), k = x.dim(transposeA ? -2 : -1);
-        int k2 = y.dim(transposeB ? -1 : -2), n = y.dim(transposeB ? -2 : -1);
-        if (k != k2) {
-            throw new IllegalArgumentException("matmul: shapes " + x.shape() + " and " + y.shape() + " do not fit (inner dimensions "
-                    + k + " and " + k2 + ", transposeA=" + transposeA + ", transposeB=" + transposeB + ")");
         }
         Tensor xs = reshape(broadcastTo(x, concatDims(batch.dims(), x.dim(-2), x.dim(-1))), -1, x.dim(-2), x.dim(-1));
         Tensor ys = reshape(broadcastTo(y, concatDims(batch.dims(), y.dim(-2), y.dim(-1))), -1, y.dim(-2), y.dim(-1));
