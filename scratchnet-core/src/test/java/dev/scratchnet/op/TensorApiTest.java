@@ -63,7 +63,7 @@ class TensorApiTest {
         assertArrayEquals(new float[] {2, 1, 4, 3, 6, 5, 8, 7}, a.matmul(m).toFloatArray(), "a stack times one matrix");
         assertArrayEquals(new float[] {2, 4, 1, 3, 6, 8, 5, 7}, Ops.matmul(m, a, true, true).toFloatArray(), "broadcast on the left, transposed");
         assertEquals(DType.FLOAT64, Tensor.of(new double[][][] {{{1}}}).dtype());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.matmul(Tensor.zeros(3, 3, 2)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.matmul(Tensor.zeros(3, 2, 2)));
         assertTrue(e.getMessage().contains("batch axes"), e.getMessage());
     }
 
