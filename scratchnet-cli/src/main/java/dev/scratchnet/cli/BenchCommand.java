@@ -78,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         conv(out, 14, 32, 64, peak);
         out.println();
 
-        TrainCommand.Prepared data = TrainCommand.Prepared.of(dataOptions.load());
+        TrainCommand.Prepared data = TrainCommand.Prepared.of(dataOptions.loadNonEmpty());
         List<Config> configs = quick ? List.of(new Config("chapter", 128, 64, 3))
                 : List.of(new Config("chapter", 128, 64, 5), new Config("hidden 512", 512, 64, 3), new Config("hidden 1024", 1024, 64, 3),
                         new Config("batch 256", 128, 256, 5), new Config("batch 512", 128, 512, 5), new Config("h1024 b512", 1024, 512, 5));

@@ -36,10 +36,12 @@ final class Charts {
             testAcc.add(e.testAccuracy());
         }
         XYChart loss = new XYChartBuilder().width(640).height(400).title("Loss").xAxisTitle("epoch").yAxisTitle("cross-entropy").build();
+        loss.getStyler().setYAxisDecimalPattern("0.000");
         loss.addSeries("train", x, trainLoss);
         loss.addSeries("test", x, testLoss);
         save(loss, lossFile);
         XYChart accuracy = new XYChartBuilder().width(640).height(400).title("Accuracy").xAxisTitle("epoch").yAxisTitle("accuracy").build();
+        accuracy.getStyler().setYAxisDecimalPattern("0.000");
         accuracy.addSeries("train", x, trainAcc);
         accuracy.addSeries("test", x, testAcc);
         save(accuracy, accuracyFile);
@@ -52,14 +54,18 @@ final class Charts {
             labels.add(i);
         }
         List<Number[]> cells = new ArrayList<>();
+        long mostMistakes = 1;
         for (int actual = 0; actual < n; actual++) {
             for (int predicted = 0; predicted < n; predicted++) {
-                cells.add(new Number[] {predicted, actual, Math.log1p(matrix[actual][predicted])});
+                cells.add(new Number[] {predicted, actual, matrix[actual][predicted]});
+                mostMistakes = Math.max(mostMistakes, actual == predicted ? 0 : matrix[actual][predicted]);
             }
         }
-        HeatMapChart chart = new HeatMapChartBuilder().width(640).height(600).title("Confusion matrix (test set, log scale)")
+        HeatMapChart chart = new HeatMapChartBuilder().width(640).height(600).title("Confusion matrix (test set)")
                 .xAxisTitle("predicted").yAxisTitle("true").build();
-        chart.getStyler().setShowValue(false);
+        // The colour scale ends at the most frequent mistake, so that the mistakes show; the right answers, far more
+        // numerous, take its darkest colour. Every cell says its count.
+        chart.getStyler().setShowValue(true).setHeatMapValueDecimalPattern("0").setMin(0).setMax(mostMistakes);
         chart.addSeries("count", labels, labels, cells);
         save(chart, file);
     }

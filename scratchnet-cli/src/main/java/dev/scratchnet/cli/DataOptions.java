@@ -23,9 +23,14 @@ final class DataOptions {
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
-    /** Applies --threads, which must be at least 1. */
+    /** The most kernel threads: beyond a few per core they only wait for each other. */
+    static final int MAX_THREADS = 256;
+
+    /** Applies --threads, which must be between 1 and {@link #MAX_THREADS}. */
     void applyThreads(picocli.CommandLine.Model.CommandSpec spec) {
-        TrainCommand.requireAtLeastOne(spec, threads, "--threads");
+        if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be between 1 and " + MAX_THREADS + ", got " + threads);
+        }
         if (threads != null) {
             Kernels.setThreads(threads);
         }
@@ -34,5 +39,16 @@ final class DataOptions {
     /** The data set from --data, or MNIST from the cache (fetched if needed, with progress on standard error). */
     IdxDataset load() throws IOException {
         return data != null ? IdxDataset.load(data) : Mnist.loadData(cache != null ? cache : Fetcher.defaultCacheRoot());
+    }
+
+    /** {@link #load}, refusing a data set without training or without test examples: nothing could be learned or measured. */
+    IdxDataset loadNonEmpty() throws IOException {
+        IdxDataset dataset = load();
+        for (String part : new String[] {"training", "test"}) {
+            if ((part.equals("training") ? dataset.yTrain() : dataset.yTest()).dim(0) == 0) {
+                throw new IllegalArgumentException("the " + part + " set of " + (data != null ? data : "MNIST") + " has no examples");
+            }
+        }
+        return dataset;
     }
 }

@@ -30,8 +30,8 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         dataOptions.applyThreads(spec);
-        Model network = Model.load(model);
-        IdxDataset dataset = dataOptions.load();
+        Model network = TrainingState.loadTrained(model);
+        IdxDataset dataset = dataOptions.loadNonEmpty();
         Tensor x = TrainCommand.flatten(dataset.xTest());
         Tensor y = dataset.yTest().cast(INT64);
         int inputs = network.spec().inputs();

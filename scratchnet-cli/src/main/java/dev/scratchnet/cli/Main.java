@@ -51,10 +51,17 @@ public final class Main implements Runnable {
             command.getErr().println("scratchnet: error: " + describe(e));
             return CommandLine.ExitCode.SOFTWARE;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (VirtualMachineError e) {
+            // picocli hands only exceptions to the handler above; running out of memory or stack must end in one line too
+            err.println("scratchnet: error: " + describe(e));
+            return CommandLine.ExitCode.SOFTWARE;
+        }
     }
 
-    private static String describe(Throwable e) {
+    /** One line for an error: its message, with the file named where the JDK keeps it apart. */
+    static String describe(Throwable e) {
         if (e instanceof java.io.UncheckedIOException u) {
             e = u.getCause();
         }
@@ -65,6 +72,8 @@ public final class Main implements Runnable {
             message = a.getFile() + ": permission denied";
         } else if (e instanceof OutOfMemoryError) {
             message = "out of memory (" + message + "); give the JVM more with JAVA_OPTS=-Xmx...";
+        } else if (e instanceof StackOverflowError) {
+            message = "the input is nested too deeply (the stack overflowed)";
         }
         return (message == null ? e.getClass().getSimpleName() : message).replaceAll("\\s*\\R\\s*", " ");
     }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,12 +17,13 @@ import java.util.concurrent.Callable;
 
 /** {@code scratchnet predict}: the digit in each image, with the probabilities of all ten. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Predict the digit in PNG or JPEG images of any size (dark on light or light on dark).")
+        description = "Predict the digit in PNG or JPEG images of any size (dark on light, light on dark, or strokes on a transparent background); "
+                + "an image that cannot be read is reported and the others are still predicted (exit code 1).")
 final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A checkpoint (.safetensors or .npz) with W1, b1, W2, b2.")
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A checkpoint written by train --save (.safetensors or .npz), or bare W1, b1, W2, b2.")
     private Path model;
 
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Images of one handwritten digit each.")
@@ -32,14 +34,22 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model network = Model.load(model);
+        Model network = TrainingState.loadTrained(model);
         int inputs = network.spec().inputs();
         if (inputs != 784) {
             throw new IllegalArgumentException("the model " + model + " takes " + inputs + " inputs; predict needs a model of 28x28 images (784 inputs)");
         }
         PrintWriter out = spec.commandLine().getOut();
+        int failed = 0;
         for (Path image : images) {
-            Tensor x = DigitImages.read(image).reshape(1, 784);
+            Tensor x;
+            try {
+                x = DigitImages.read(image).reshape(1, 784);
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("scratchnet: error: " + Main.describe(e));
+                failed++;
+                continue;
+            }
             double[] p = network.predict(x).toDoubleArray();
             int best = 0;
             StringBuilder probabilities = new StringBuilder();
@@ -49,6 +59,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             out.printf("%s: %d  (%s)%n", image, best, probabilities.toString().trim());
         }
-        return 0;
+        out.flush();
+        return failed == 0 ? 0 : 1;
     }
 }

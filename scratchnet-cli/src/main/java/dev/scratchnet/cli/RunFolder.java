@@ -15,15 +15,59 @@ import java.util.Locale;
 /**
  * The folder a training run writes: {@code config.json} (every setting, to repeat the run), {@code metrics.csv}
  * (one row per epoch, rewritten whole after each), the plots as PNG and {@code report.html} showing them together.
+ * A resumed run in its old folder keeps the epochs before the resume.
  */
 final class RunFolder {
     private final Path dir;
     private final List<Trainer.Epoch> epochs = new ArrayList<>();
 
-    RunFolder(Path dir, String configJson) throws IOException {
+    private RunFolder(Path dir, String configJson) throws IOException {
         this.dir = dir;
-        Files.createDirectories(dir);
         AtomicFiles.writeString(dir.resolve("config.json"), configJson + "\n");
+    }
+
+    /** A new folder named {@code base}, or {@code base-2}, {@code base-3}, ... when runs started in the same second took it. */
+    static RunFolder fresh(Path base, String configJson) throws IOException {
+        Files.createDirectories(base.toAbsolutePath().getParent());
+        for (int n = 1; ; n++) {
+            Path dir = n == 1 ? base : base.resolveSibling(base.getFileName() + "-" + n);
+            try {
+                Files.createDirectory(dir);
+                return new RunFolder(dir, configJson);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // taken: the next name
+            }
+        }
+    }
+
+    /** The folder {@code dir}; when a run resumes after epoch {@code done}, the rows of its first {@code done} epochs are kept. */
+    static RunFolder at(Path dir, String configJson, int done) throws IOException {
+        Files.createDirectories(dir);
+        RunFolder run = new RunFolder(dir, configJson);
+        Path metrics = dir.resolve("metrics.csv");
+        if (done > 0 && Files.exists(metrics)) {
+            List<String> lines = Files.readAllLines(metrics);
+            for (int i = 1; i < lines.size(); i++) {
+                Trainer.Epoch e = parse(lines.get(i), metrics, i + 1);
+                if (e.number() <= done) {
+                    run.epochs.add(e);
+                }
+            }
+        }
+        return run;
+    }
+
+    private static Trainer.Epoch parse(String line, Path file, int lineNumber) throws IOException {
+        String[] f = line.split(",");
+        try {
+            if (f.length == 6) {
+                return new Trainer.Epoch(Integer.parseInt(f[0]), Double.parseDouble(f[4]), Double.parseDouble(f[3]), Double.parseDouble(f[1]),
+                        Double.parseDouble(f[2]), Double.parseDouble(f[5]));
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new dev.scratchnet.data.FileFormatException(file.toString(), -1, "line " + lineNumber + " is not a row of epoch metrics: '" + line + "'");
     }
 
     Path dir() {

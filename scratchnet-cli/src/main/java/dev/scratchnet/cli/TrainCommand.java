@@ -6,6 +6,7 @@ import dev.scratchnet.data.Dataset;
 import dev.scratchnet.models.Models;
 import dev.scratchnet.models.Trainer;
 import dev.scratchnet.models.Model;
+import dev.scratchnet.io.AtomicFiles;
 import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.kernel.Kernels;
 import dev.scratchnet.op.NumericsCheck;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -44,9 +46,12 @@ import static dev.scratchnet.tensor.DType.INT64;
 
 /** {@code scratchnet train}: the chapter's network on MNIST (or another IDX data set), one line per epoch. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train the chapter's network (784-128-10, ReLU, Adam) and print the test accuracy after every epoch.")
+        description = "Train a network on MNIST or another IDX data set (by default the chapter's: one hidden layer of 128 ReLU units, "
+                + "Adam) and print the test accuracy after every epoch.")
 final class TrainCommand implements Callable<Integer> {
     enum OptimizerName { adam, adamw, sgd, rmsprop, adagrad }
+
+    static final int MAX_EPOCHS = 100_000;
 
     @Spec
     private CommandSpec spec;
@@ -111,10 +116,17 @@ final class TrainCommand implements Callable<Integer> {
         validate();
         dataOptions.applyThreads(spec);
         PrintWriter console = spec.commandLine().getOut();
-        Prepared data = Prepared.of(dataOptions.load());
+        try (AutoCloseable claim = save != null ? AtomicFiles.claim(save) : null) {
+            return train(console);
+        }
+    }
+
+    private int train(PrintWriter console) throws Exception {
+        Prepared data = Prepared.of(dataOptions.loadNonEmpty());
         Tensor yTrain = data.yTrain(), xTest = data.xTest(), yTest = data.yTest();
         int classes = (int) Math.max(max(yTrain).longValue(), max(yTest).longValue()) + 1;
         int inputs = xTest.dim(1);
+        requireMemoryFor(inputs, classes);
 
         Optimizer opt = switch (optimizer) {
             case adam -> new Adam(learningRate);
@@ -133,13 +145,16 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             Checkpoint checkpoint = Checkpoint.load(resume);
             TrainingState.loadWeights(checkpoint, resume, network);
-            done = TrainingState.restoreOptimizer(checkpoint, resume, network, opt);
+            done = TrainingState.restoreOptimizer(checkpoint, resume, network, opt, optimizer.name());
+            require(done < epochs, resume + " already holds " + done + " epochs, so --epochs " + epochs + " leaves nothing to train (give --epochs "
+                    + (done + 1) + " or more)");
         } else if (init != null) {
             TrainingState.loadWeights(Checkpoint.load(init), init, network);
         }
 
         String config = config();
-        RunFolder run = new RunFolder(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), config);
+        RunFolder run = out != null ? RunFolder.at(out, config, done) : RunFolder.fresh(Path.of("runs",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), config);
         Listener listener = new Listener(network, opt, run, config, console);
         Profiler.enable(profile);
         NumericsCheck.enable(checkNumerics);
@@ -164,13 +179,13 @@ final class TrainCommand implements Callable<Integer> {
             console.flush();
         }
         if (save != null && done >= epochs) {
-            TrainingState.save(save, network, opt, done, config);
+            listener.save(done);
         }
         Evaluation test = Evaluation.of(network.network(), xTest, yTest, classes);
         int side = (int) Math.round(Math.sqrt(inputs));
         run.finish(network.variables().get(0).value(), side, test, xTest, yTest.toLongArray());
         if (!quiet) {
-            console.println("Run folder: " + run.dir() + (save != null ? ", model: " + save : ""));
+            console.println("Run folder: " + run.dir() + (save != null ? ", model: " + listener.savedTo : ""));
         }
         return 0;
     }
@@ -224,12 +239,32 @@ final class TrainCommand implements Callable<Integer> {
             console.println(quiet ? e.toString() : String.format("%s  (loss %.4f, %.2f s)", e, e.trainLoss(), e.seconds()));
             console.flush();
             try {
-                run.add(e);
                 if (save != null && (saveEveryEpoch || e.number() == epochs)) {
-                    TrainingState.save(save, model, optimizer, e.number(), config);
+                    save(e.number());
                 }
+                run.add(e);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
+            }
+        }
+
+        /** Where the last checkpoint went: {@code --save}, or the run folder when that could not be written. */
+        Path savedTo;
+
+        /**
+         * Writes the checkpoint to {@code --save}; if that fails after training, into the run folder instead, so that the
+         * trained model is never lost, and says where.
+         */
+        void save(int epoch) throws IOException {
+            try {
+                TrainingState.save(save, model, optimizer, epoch, config);
+                savedTo = save;
+            } catch (IOException failure) {
+                Path fallback = run.dir().resolve(save.getFileName().toString().endsWith(".npz") ? "model.npz" : "model.safetensors");
+                TrainingState.save(fallback, model, optimizer, epoch, config);
+                savedTo = fallback;
+                spec.commandLine().getErr().println("scratchnet: could not write " + save + " (" + Main.describe(failure)
+                        + "); the model of epoch " + epoch + " was saved to " + fallback + " instead");
             }
         }
     }
@@ -279,15 +314,45 @@ final class TrainCommand implements Callable<Integer> {
         return images.div(255.0).reshape(images.dim(0), -1).cast(FLOAT32);
     }
 
+    /** Every setting checked before any work, and every place the run will write. */
     private void validate() {
-        require(epochs >= 0, "--epochs must be 0 or more, got " + epochs);
-        require(batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
-        require(hidden >= 1, "--hidden must be at least 1, got " + hidden);
+        require(epochs >= 0 && epochs <= MAX_EPOCHS, "--epochs must be between 0 and " + MAX_EPOCHS + ", got " + epochs);
+        require(batchSize >= 1 && batchSize <= 1 << 20, "--batch-size must be between 1 and " + (1 << 20) + ", got " + batchSize);
+        require(hidden >= 1 && hidden <= 1 << 20, "--hidden must be between 1 and " + (1 << 20) + ", got " + hidden);
         require(learningRate > 0 && Double.isFinite(learningRate), "--learning-rate must be a positive number, got " + learningRate);
         require(!saveEveryEpoch || save != null, "--save-every-epoch needs --save FILE");
         require(init == null || resume == null, "--init and --resume cannot be used together");
         require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
         require(dropout == 0 || model != Models.Kind.chapter, "--dropout needs --model mlp or cnn; the chapter's network has no dropout");
+        if (save != null) {
+            String name = save.getFileName() == null ? "" : save.getFileName().toString();
+            require(name.endsWith(".safetensors") || name.endsWith(".npz"), "--save " + save + ": the name must end in .safetensors or .npz");
+            require(!Files.isDirectory(save), "--save " + save + " is a folder; name a file");
+            requireWritableFolder("--save " + save, save.toAbsolutePath().getParent());
+        }
+        if (out != null) {
+            require(!Files.exists(out) || Files.isDirectory(out), "--out " + out + " is a file; name a folder");
+            require(resume != null || !Files.exists(out.resolve("metrics.csv")),
+                    "--out " + out + " already holds a run; name a new folder, or add --resume to continue that run");
+            Path existing = out.toAbsolutePath();
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            requireWritableFolder("--out " + out, existing);
+        }
+    }
+
+    private void requireWritableFolder(String what, Path folder) {
+        require(folder != null && Files.isDirectory(folder), what + ": the folder " + folder + " does not exist");
+        require(Files.isWritable(folder), what + ": the folder " + folder + " is not writable");
+    }
+
+    /** The model, its gradients and Adam's two moments must fit the heap: refused as a setting before anything is built. */
+    private void requireMemoryFor(int inputs, int classes) {
+        long parameters = Models.parameterCount(model, inputs, hidden, classes);
+        String shortfall = dev.scratchnet.tensor.Memory.shortfall(4 * 4 * parameters);
+        require(shortfall == null, "--hidden " + hidden + " makes a model of " + parameters + " parameters, whose weights, gradients and optimizer state "
+                + shortfall);
     }
 
     private void require(boolean ok, String message) {
@@ -296,10 +361,4 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** A usage error unless {@code value} is null or at least 1. */
-    static void requireAtLeastOne(CommandSpec spec, Integer value, String option) {
-        if (value != null && value < 1) {
-            throw new ParameterException(spec.commandLine(), option + " must be at least 1, got " + value);
-        }
-    }
 }

@@ -45,6 +45,22 @@ final class TrainingState {
         new Checkpoint(tensors, metadata).save(file);
     }
 
+    /**
+     * The model of a checkpoint, to evaluate or predict with: weights holding NaN or infinity (a run that diverged) can
+     * predict nothing, so they are refused, naming the variable.
+     */
+    static Model loadTrained(Path file) throws IOException {
+        Model model = Model.load(file);
+        for (Variable v : model.variables()) {
+            for (double x : v.value().toDoubleArray()) {
+                if (!Double.isFinite(x)) {
+                    throw new FileFormatException(file, -1, v.name() + " holds " + x + ": the model diverged and can predict nothing");
+                }
+            }
+        }
+        return model;
+    }
+
     /** Copies the checkpoint's tensors into the model's variables, by name, naming the options that choose the model's sizes. */
     static void loadWeights(Checkpoint checkpoint, Path file, Model model) throws FileFormatException {
         try {
@@ -54,12 +70,22 @@ final class TrainingState {
         }
     }
 
-    /** Restores Adam's moments and step count; returns the last complete epoch. */
-    static int restoreOptimizer(Checkpoint checkpoint, Path file, Model model, Optimizer optimizer) throws FileFormatException {
+    /**
+     * Restores Adam's moments and step count; returns the last complete epoch. The checkpoint's optimizer must be the
+     * run's: its state would otherwise be dropped or made up.
+     */
+    static int restoreOptimizer(Checkpoint checkpoint, Path file, Model model, Optimizer optimizer, String optimizerName) throws FileFormatException {
         Map<String, String> meta = checkpoint.metadata();
         if (!meta.containsKey(EPOCH) || !meta.containsKey(ITERATIONS)) {
             throw new FileFormatException(file, -1, "is not a training checkpoint (no epoch and step count); use --init to start from its weights");
         }
+        String saved = savedOptimizer(meta.get(CONFIG));
+        if (saved != null && !saved.equals(optimizerName)) {
+            throw new FileFormatException(file, -1, "was trained with --optimizer " + saved + ", whose state --optimizer " + optimizerName
+                    + " cannot continue; resume with --optimizer " + saved + ", or use --init to start a new optimizer from its weights");
+        }
+        long iterations = wholeNumber(meta, ITERATIONS, file, 1L << 50);
+        int epoch = (int) wholeNumber(meta, EPOCH, file, TrainCommand.MAX_EPOCHS);
         if (optimizer instanceof Adam adam) {
             for (Variable v : model.variables()) {
                 Tensor m = checkpoint.tensors().get("adam.m/" + v.name()), s = checkpoint.tensors().get("adam.v/" + v.name());
@@ -74,11 +100,30 @@ final class TrainingState {
                 System.arraycopy(Storage.convert(s.data(), s.offset(), s.size(), v.dtype()), 0, moments.v(), 0, s.size());
             }
         }
+        optimizer.setIterations(iterations);
+        return epoch;
+    }
+
+    /** A metadata field that must be a whole number from 0 to {@code max}. */
+    private static long wholeNumber(Map<String, String> meta, String field, Path file, long max) throws FileFormatException {
         try {
-            optimizer.setIterations(Long.parseLong(meta.get(ITERATIONS)));
-            return Integer.parseInt(meta.get(EPOCH));
+            long value = Long.parseLong(meta.get(field));
+            if (value >= 0 && value <= max) {
+                return value;
+            }
         } catch (NumberFormatException e) {
-            throw new FileFormatException(file, -1, "metadata epoch '" + meta.get(EPOCH) + "' or iterations '" + meta.get(ITERATIONS) + "' is not a number");
+            // reported below
+        }
+        throw new FileFormatException(file, -1, "metadata field '" + field + "' is '" + meta.get(field) + "', not a whole number from 0 to " + max);
+    }
+
+    /** The optimizer named in a checkpoint's settings, or null for a checkpoint without them. */
+    private static String savedOptimizer(String config) {
+        try {
+            com.google.gson.JsonElement name = config == null ? null : com.google.gson.JsonParser.parseString(config).getAsJsonObject().get("optimizer");
+            return name == null || !name.isJsonPrimitive() ? null : name.getAsString();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 }

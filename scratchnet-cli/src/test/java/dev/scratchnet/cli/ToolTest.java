@@ -51,10 +51,10 @@ class ToolTest {
         for (String ext : new String[] {"safetensors", "npz"}) {
             Path whole = dir.resolve("whole." + ext), half = dir.resolve("half." + ext);
             String[] common = {"--data", data.toString(), "--hidden", "8", "--learning-rate", "0.01", "--quiet"};
-            TrainCommandTest.Run full = run(concat(new String[] {"train", "--epochs", "4", "--save", whole.toString(), "--out", dir.resolve("a").toString()}, common));
-            TrainCommandTest.Run first = run(concat(new String[] {"train", "--epochs", "2", "--save", half.toString(), "--out", dir.resolve("b").toString()}, common));
+            TrainCommandTest.Run full = run(concat(new String[] {"train", "--epochs", "4", "--save", whole.toString(), "--out", dir.resolve("a" + ext).toString()}, common));
+            TrainCommandTest.Run first = run(concat(new String[] {"train", "--epochs", "2", "--save", half.toString(), "--out", dir.resolve("b" + ext).toString()}, common));
             TrainCommandTest.Run rest = run(concat(new String[] {"train", "--epochs", "4", "--resume", half.toString(), "--save", half.toString(),
-                "--out", dir.resolve("c").toString()}, common));
+                "--out", dir.resolve("b" + ext).toString()}, common));
             assertEquals(0, full.code(), full.err());
             assertEquals(0, rest.code(), rest.err());
             assertEquals(full.out(), first.out() + rest.out(), "epochs 1-2 then 3-4 print what 1-4 print");
@@ -65,6 +65,10 @@ class ToolTest {
             }
             assertEquals("4", b.metadata().get("epoch"));
             assertEquals(a.metadata().get("iterations"), b.metadata().get("iterations"));
+            List<String> history = Files.readAllLines(dir.resolve("b" + ext).resolve("metrics.csv"));
+            assertEquals(5, history.size(), "the resumed run's folder keeps epochs 1-2 and adds 3-4: " + history);
+            assertEquals(Files.readAllLines(dir.resolve("a" + ext).resolve("metrics.csv")).stream().map(ToolTest::withoutSeconds).toList(),
+                    history.stream().map(ToolTest::withoutSeconds).toList());
         }
     }
 
@@ -147,5 +151,10 @@ class ToolTest {
         assertTrue(java.util.regex.Pattern.compile("Meanwhile the JIT compilers worked \\d+\\.\\d\\d s \\(\\d+% of \\d+ cores\\), and the garbage "
                 + "collector paused \\d+ times for \\d+ ms in all\\.").matcher(r.out()).find(), r.out());
         assertFalse(dev.scratchnet.op.Profiler.enabled(), "profiling is off again after the run");
+    }
+
+    /** A metrics row without its last column, the epoch's seconds. */
+    private static String withoutSeconds(String row) {
+        return row.substring(0, row.lastIndexOf(','));
     }
 }

@@ -48,11 +48,13 @@ class TrainCommandTest {
     @Test
     void theSameSeedGivesTheSameNumbersWhateverTheThreads() throws Exception {
         Path data = IdxFiles.writeDataset(dir.resolve("tiny"), 300, 100, 4);
-        String out = dir.resolve("run").toString();
-        String first = accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "7", "--threads", "1", "--quiet", "--out", out));
-        String second = accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "7", "--threads", "2", "--quiet", "--out", out));
+        String first = accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "7", "--threads", "1", "--quiet", "--out",
+                dir.resolve("one").toString()));
+        String second = accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "7", "--threads", "2", "--quiet", "--out",
+                dir.resolve("two").toString()));
         assertEquals(first, second);
-        assertNotEquals(first, accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "8", "--optimizer", "sgd", "--quiet", "--out", out)));
+        assertNotEquals(first, accuracies(run("train", "--data", data.toString(), "--epochs", "2", "--seed", "8", "--optimizer", "sgd", "--quiet", "--out",
+                dir.resolve("three").toString())));
     }
 
     @Test

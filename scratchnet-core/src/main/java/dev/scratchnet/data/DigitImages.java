@@ -3,10 +3,13 @@ package dev.scratchnet.data;
 import dev.scratchnet.op.Tensor;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 
 /**
  * Turns a picture of one handwritten digit into an MNIST-like input, the way MNIST itself was made: grayscale,
@@ -15,6 +18,8 @@ import java.nio.file.Path;
  */
 public final class DigitImages {
     private static final int SIDE = 28, BOX = 20;
+    /** The largest picture decoded: 25 megapixels take 100 MB as pixels, and a digit needs far fewer. */
+    private static final long MAX_PIXELS = 25_000_000;
 
     private DigitImages() {
     }
@@ -31,35 +36,62 @@ public final class DigitImages {
             throw new FileFormatException(file, -1, "is a directory, not an image");
         }
         BufferedImage image;
-        try (var in = Files.newInputStream(file)) {
-            image = ImageIO.read(in);
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof java.nio.file.FileSystemException) {
-                throw (java.nio.file.FileSystemException) e;
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new FileFormatException(file, -1, "is not an image that can be read (PNG or JPEG)");
             }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new FileFormatException(file, -1, "is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels; pictures of up to "
+                            + MAX_PIXELS / 1_000_000 + " megapixels are read (scale it down first)");
+                }
+                image = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (FileFormatException | java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
             throw new FileFormatException(file, -1, "is a broken image (" + e.getMessage() + ")");
         }
         if (image == null || image.getWidth() == 0 || image.getHeight() == 0) {
             throw new FileFormatException(file, -1, "is not an image that can be read (PNG or JPEG)");
         }
-        return toMnist(image);
+        try {
+            return toMnist(image);
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(file, -1, e.getMessage());
+        }
     }
 
     /**
-     * A picture of one digit prepared as MNIST was made (see the class comment).
+     * A picture of one digit prepared as MNIST was made (see the class comment). On a transparent background, the
+     * opaque strokes are the digit, whatever their colour.
      *
      * @param image the picture
      * @return a picture of one digit prepared as MNIST was made
+     * @throws IllegalArgumentException when nothing stands out from the background: there is no digit to read
      */
     public static Tensor toMnist(BufferedImage image) {
         int w = image.getWidth(), h = image.getHeight();
         float[] gray = new float[w * h];
+        boolean transparent = false;
+        for (int y = 0; y < h && image.getColorModel().hasAlpha(); y++) {
+            for (int x = 0; x < w && !transparent; x++) {
+                transparent = (image.getRGB(x, y) >>> 24) < 128;
+            }
+        }
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int rgb = image.getRGB(x, y);
                 float alpha = ((rgb >>> 24) & 0xFF) / 255f;
                 float luma = (0.299f * ((rgb >> 16) & 0xFF) + 0.587f * ((rgb >> 8) & 0xFF) + 0.114f * (rgb & 0xFF)) / 255f;
-                gray[y * w + x] = image.getColorModel().hasAlpha() ? 1 - alpha * (1 - luma) : luma;
+                // On a transparent background the strokes are what is opaque, whatever their colour.
+                gray[y * w + x] = transparent ? 1 - alpha : luma;
             }
         }
         float border = 0;
@@ -69,10 +101,13 @@ public final class DigitImages {
         for (int y = 0; y < h; y++) {
             border += gray[y * w] + gray[y * w + w - 1];
         }
-        if (border / (2 * (w + h)) > 0.5f) {
-            for (int i = 0; i < gray.length; i++) {
-                gray[i] = 1 - gray[i];
-            }
+        float background = border / (2 * (w + h));
+        boolean invert = background >= 0.5f;
+        background = invert ? 1 - background : background;
+        // Light ink on a dark background, the background itself taken to 0 (a grey page is no digit).
+        for (int i = 0; i < gray.length; i++) {
+            float ink = invert ? 1 - gray[i] : gray[i];
+            gray[i] = Math.max(0, (ink - background) / (1 - background));
         }
         int x0 = w, y0 = h, x1 = -1, y1 = -1;
         for (int y = 0; y < h; y++) {
@@ -85,10 +120,10 @@ public final class DigitImages {
                 }
             }
         }
-        float[] field = new float[SIDE * SIDE];
         if (x1 < 0) {
-            return Tensor.of(field);
+            throw new IllegalArgumentException("holds no digit: the picture is blank (nothing stands out from its background)");
         }
+        float[] field = new float[SIDE * SIDE];
         int cw = x1 - x0 + 1, ch = y1 - y0 + 1;
         double scale = (double) BOX / Math.max(cw, ch);
         int sw = Math.max(1, (int) Math.round(cw * scale)), sh = Math.max(1, (int) Math.round(ch * scale));

@@ -219,7 +219,9 @@ public final class Fetcher {
      * Never leaves a partial or unverified file under the final name.
      */
     void install(InputStream in, FileSpec file) throws IOException {
-        Path temp = Files.createTempFile(cacheDir, "." + file.name() + "-", ".part");
+        // created with the umask's permissions, as the cached file then keeps them (a temporary file would be 0600)
+        Path temp = cacheDir.resolve("." + file.name() + "-" + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part");
+        Files.createFile(temp);
         try {
             MessageDigest sha;
             try {

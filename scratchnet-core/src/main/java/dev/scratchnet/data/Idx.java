@@ -1,6 +1,7 @@
 package dev.scratchnet.data;
 
 import dev.scratchnet.op.Tensor;
+import dev.scratchnet.tensor.Memory;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -92,6 +93,11 @@ public final class Idx {
             }
         }
         long headerSize = 4 + 4L * rank;
+        String shortfall = Memory.shortfall(size);
+        if (shortfall != null) {
+            throw new FileFormatException(name, 4, "dimensions " + Arrays.toString(dims) + " declare " + Memory.format(size) + " of data, which "
+                    + shortfall);
+        }
         if (length >= 0 && length - headerSize != size) {
             throw new FileFormatException(name, headerSize, "dimensions " + Arrays.toString(dims) + " declare " + size
                     + " bytes of data but the file holds " + (length - headerSize));

@@ -3,6 +3,7 @@ package dev.scratchnet.io;
 import dev.scratchnet.data.FileFormatException;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.tensor.DType;
+import dev.scratchnet.tensor.Memory;
 import dev.scratchnet.tensor.Shape;
 
 import java.io.IOException;
@@ -196,6 +197,10 @@ public final class Npz {
         if (entrySize >= 0 && entrySize != headerStart + headerLength + bytes) {
             throw new FileFormatException(name, headerStart + headerLength, "shape (" + m.group(3) + ") needs " + bytes
                     + " data bytes but the entry holds " + (entrySize - headerStart - headerLength));
+        }
+        String shortfall = Memory.shortfall(bytes);
+        if (shortfall != null) {
+            throw new FileFormatException(name, headerStart, "shape (" + m.group(3) + ") " + shortfall);
         }
         byte[] buf = in.readNBytes((int) bytes);
         if (buf.length != bytes) {

@@ -3,6 +3,7 @@ package dev.scratchnet.io;
 import dev.scratchnet.data.FileFormatException;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.tensor.DType;
+import dev.scratchnet.tensor.Memory;
 import dev.scratchnet.tensor.Shape;
 
 import java.io.IOException;
@@ -25,7 +26,8 @@ import java.util.Map;
 public final class SafeTensors {
     private static final Map<DType, String> NAMES = Map.of(DType.FLOAT32, "F32", DType.FLOAT64, "F64", DType.INT32, "I32",
             DType.INT64, "I64", DType.UINT8, "U8", DType.BOOL, "BOOL");
-    private static final long MAX_HEADER = 100L << 20;
+    /** The largest header read: 8 MB describe some 80,000 tensors, far more than any model here, and parse in well under a second. */
+    private static final long MAX_HEADER = 8L << 20;
     private static final String METADATA = "__metadata__";
 
     private SafeTensors() {
@@ -87,9 +89,12 @@ public final class SafeTensors {
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             channel.read(lengthBytes, 0);
             long headerLength = lengthBytes.flip().getLong();
-            if (headerLength < 2 || headerLength > MAX_HEADER || headerLength > size - 8) {
-                throw new FileFormatException(file, 0, "header length " + Long.toUnsignedString(headerLength) + " does not fit a file of " + size
-                        + " bytes (the limit is " + MAX_HEADER + ")");
+            if (headerLength < 2 || headerLength > size - 8) {
+                throw new FileFormatException(file, 0, "header length " + Long.toUnsignedString(headerLength) + " does not fit a file of " + size + " bytes");
+            }
+            if (headerLength > MAX_HEADER) {
+                throw new FileFormatException(file, 0, "header of " + Memory.format(headerLength) + " is larger than the " + Memory.format(MAX_HEADER)
+                        + " read (it would describe hundreds of thousands of tensors)");
             }
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
             channel.read(headerBytes, 8);
@@ -148,6 +153,13 @@ public final class SafeTensors {
         if (offsets.size() != 2 || !(offsets.get(0) instanceof Long begin) || !(offsets.get(1) instanceof Long end)
                 || begin < 0 || end < begin || end > dataSize) {
             throw new FileFormatException(file, dataStart, where + " has data_offsets " + Json.write(offsets) + " outside the " + dataSize + " data bytes");
+        }
+        if (end - begin > Integer.MAX_VALUE - 8) {
+            throw new FileFormatException(file, dataStart + begin, where + " holds " + Memory.format(end - begin) + "; tensors of up to 2 GB are read");
+        }
+        String shortfall = Memory.shortfall(end - begin);
+        if (shortfall != null) {
+            throw new FileFormatException(file, dataStart + begin, where + " " + shortfall);
         }
         if (end - begin != count * dtype.byteSize()) {
             throw new FileFormatException(file, dataStart + begin, where + ": " + dtypeName + Json.write(shape) + " needs " + count * dtype.byteSize()

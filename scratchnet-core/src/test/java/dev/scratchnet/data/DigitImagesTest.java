@@ -68,4 +68,49 @@ class DigitImagesTest {
         assertTrue(e.getMessage().contains("notes.png") && e.getMessage().contains("not an image"), e.getMessage());
         assertThrows(FileFormatException.class, () -> DigitImages.read(dir));
     }
+
+    @Test
+    void aLightDigitOnATransparentBackgroundIsTheDigit() {
+        BufferedImage image = new BufferedImage(300, 200, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(250, 250, 250));
+        g.setStroke(new BasicStroke(12));
+        g.drawLine(60, 30, 60, 150);
+        g.dispose();
+        assertArrayEquals(DigitImages.toMnist(drawnOne(true)).toFloatArray(), DigitImages.toMnist(image).toFloatArray(), 0.02f);
+    }
+
+    @Test
+    void aBlankPictureHoldsNoDigit() throws Exception {
+        for (Color color : new Color[] {Color.WHITE, Color.BLACK, new Color(128, 128, 128)}) {
+            BufferedImage image = new BufferedImage(50, 40, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = image.createGraphics();
+            g.setColor(color);
+            g.fillRect(0, 0, 50, 40);
+            g.dispose();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DigitImages.toMnist(image));
+            assertTrue(e.getMessage().contains("blank"), e.getMessage());
+            Path file = dir.resolve("blank.png");
+            ImageIO.write(image, "png", file.toFile());
+            FileFormatException f = assertThrows(FileFormatException.class, () -> DigitImages.read(file));
+            assertTrue(f.getMessage().startsWith(file.toString()) && f.getMessage().contains("blank"), f.getMessage());
+        }
+    }
+
+    @Test
+    void aHugePictureIsRefusedFromItsHeaderBeforeItIsDecoded() throws Exception {
+        // A PNG signature and a valid header chunk declaring 20000 x 20000 pixels, and no pixel data at all.
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .putInt(20000).putInt(20000).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr.array());
+        png.write(java.nio.ByteBuffer.allocate(4).putInt(13).array());
+        png.write(ihdr.array());
+        png.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        Path file = Files.write(dir.resolve("huge.png"), png.toByteArray());
+        FileFormatException e = assertThrows(FileFormatException.class, () -> DigitImages.read(file));
+        assertTrue(e.getMessage().contains("20000x20000") && e.getMessage().contains("megapixels"), e.getMessage());
+    }
 }

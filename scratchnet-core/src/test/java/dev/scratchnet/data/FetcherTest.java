@@ -143,6 +143,8 @@ class FetcherTest {
         Path tarball = cache.resolve("../evil-package.tgz").normalize();
         try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
                 new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(Files.newOutputStream(tarball)))) {
+            out.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+            add(out, "package/" + "long-name/".repeat(20) + "readme", new byte[700]);
             add(out, "package/data/../../escaped", new byte[] {6});
             var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("package/data/linked",
                     org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
@@ -155,7 +157,7 @@ class FetcherTest {
         Files.createDirectories(cache);
         fetcher.extract(tarball, "data", List.of(new FileSpec("a", sha256(good)), new FileSpec("linked", sha256(good)),
                 new FileSpec("escaped", sha256(new byte[] {6}))));
-        assertArrayEquals(good, Files.readAllBytes(cache.resolve("a")));
+        assertArrayEquals(good, Files.readAllBytes(cache.resolve("a")), "found after an entry with an extended (pax) header");
         assertFalse(Files.exists(cache.resolve("linked")), "links are passed over");
         assertFalse(Files.exists(cache.getParent().getParent().resolve("escaped")), "nothing lands outside the cache");
         assertFalse(Files.exists(cache.resolve("escaped")), "entries that climb out are passed over, even when the name is wanted");

@@ -136,4 +136,62 @@ class ParserFuzzTest {
     void images(@ForAll("mutations") Mutation m) throws IOException {
         expectOnlyFormatErrors(m.apply(PNG), ".png", DigitImages::read);
     }
+
+    // ---------------------------------------------------------------- declared sizes, numbers and nesting
+
+    /** Numbers that break careless readers: zero, signs, the edges of int and long, and their neighbours. */
+    @Provide
+    Arbitrary<Long> edgeNumbers() {
+        return Arbitraries.oneOf(Arbitraries.of(0L, 1L, -1L, 2L, 255L, 256L, 65535L, (long) Integer.MAX_VALUE, (long) Integer.MAX_VALUE + 1,
+                (long) Integer.MIN_VALUE, 1L << 32, (1L << 31) / 4, (1L << 31) / 4 + 1, 1L << 40, Long.MAX_VALUE, Long.MIN_VALUE),
+                Arbitraries.longs().between(-1000, 1 << 20));
+    }
+
+    @Property(tries = 400)
+    void idxHeadersDeclaringAnySizes(@ForAll("edgeNumbers") long a, @ForAll("edgeNumbers") long b, @ForAll("edgeNumbers") long c) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {0, 0, 8, 3});
+        for (long d : new long[] {a, b, c}) {
+            out.write(java.nio.ByteBuffer.allocate(4).putInt((int) d).array());
+        }
+        out.write(new byte[64]);
+        expectOnlyFormatErrors(out.toByteArray(), ".idx", Idx::read);
+        expectOnlyFormatErrors(IdxFiles.gzip(out.toByteArray()), ".idx.gz", Idx::read);
+    }
+
+    @Property(tries = 400)
+    void safetensorsHeadersDeclaringAnyShapesAndOffsets(@ForAll("edgeNumbers") long d0, @ForAll("edgeNumbers") long d1,
+                                                          @ForAll("edgeNumbers") long begin, @ForAll("edgeNumbers") long end) throws IOException {
+        String json = "{\"t\":{\"dtype\":\"F32\",\"shape\":[" + d0 + "," + d1 + "],\"data_offsets\":[" + begin + "," + end + "]}}";
+        expectOnlyFormatErrors(safetensors(json, 64), ".safetensors", Checkpoint::load);
+    }
+
+    @Property(tries = 200)
+    void npyHeadersDeclaringAnyShapes(@ForAll("edgeNumbers") long d0, @ForAll("edgeNumbers") long d1) throws IOException {
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(zip)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("t.npy"));
+            String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + d0 + ", " + d1 + "), }";
+            header = header + "    \n";
+            z.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+            z.write(java.nio.ByteBuffer.allocate(2).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort((short) header.length()).array());
+            z.write(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            z.write(new byte[64]);
+            z.closeEntry();
+        }
+        expectOnlyFormatErrors(zip.toByteArray(), ".npz", Checkpoint::load);
+    }
+
+    @Property(tries = 60)
+    void jsonNestedToAnyDepth(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 200_000) int depth, @ForAll boolean objects) throws IOException {
+        String open = objects ? "{\"a\":" : "[", close = objects ? "}" : "]";
+        String json = "{\"__metadata__\":" + open.repeat(depth) + "1" + close.repeat(depth) + "}";
+        expectOnlyFormatErrors(safetensors(json, 0), ".safetensors", Checkpoint::load);
+    }
+
+    /** A safetensors file of {@code json} as its header and {@code data} zero bytes after it. */
+    private static byte[] safetensors(String json, int data) {
+        byte[] header = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(8 + header.length + data).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header).array();
+    }
 }

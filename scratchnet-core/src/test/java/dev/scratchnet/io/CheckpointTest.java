@@ -181,4 +181,23 @@ class CheckpointTest {
             assertEquals(1, files.count(), "no temporary file is left behind");
         }
     }
+
+    @Test
+    void sizesAndNestingBeyondWhatCanBeReadAreNamed() throws Exception {
+        // A sparse file of 2 GB of data: a float32 tensor of 2^29 values is 2^31 bytes, one more than an array holds.
+        String json = "{\"big\":{\"dtype\":\"F32\",\"shape\":[536870912],\"data_offsets\":[0,2147483648]}}";
+        Path big = dir.resolve("big.safetensors");
+        byte[] header = json.getBytes(StandardCharsets.UTF_8);
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            file.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            file.write(header);
+            file.setLength(8 + header.length + (1L << 31));
+        }
+        FileFormatException e = assertThrows(FileFormatException.class, () -> Checkpoint.load(big));
+        assertTrue(e.getMessage().startsWith(big.toString()) && e.getMessage().contains("'big'") && e.getMessage().contains("2 GB"), e.getMessage());
+
+        Path deep = Files.write(dir.resolve("deep.safetensors"), withHeader("{\"__metadata__\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}", 0));
+        e = assertThrows(FileFormatException.class, () -> Checkpoint.load(deep));
+        assertTrue(e.getMessage().contains("nesting deeper than 32"), e.getMessage());
+    }
 }
