@@ -86,6 +86,22 @@ class HardInputsTest {
         }
         fails(1, new String[] {"train-images-idx3-ubyte.gz", "1.0 GB", "-Xmx"}, "train", "--data", bomb.toString(), "--quiet");
 
+        // An npz whose one array is 1 GB of zeros, deflated to a few MB: refused from its header, never inflated.
+        Path zipBomb = dir.resolve("bomb.npz");
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(zipBomb))) {
+            zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            zip.putNextEntry(new java.util.zip.ZipEntry("W1.npy"));
+            String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (268435456,), }     \n";
+            zip.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), 0});
+            zip.write(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 1024; i++) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+        }
+        fails(1, new String[] {"bomb.npz", "1.0 GB", "-Xmx"}, "eval", "--model", zipBomb.toString(), "--data", data.toString());
+
         Path mnistSized = Files.createDirectories(dir.resolve("28x28"));
         for (String part : new String[] {"train", "t10k"}) {
             Files.write(mnistSized.resolve(part + "-images-idx3-ubyte"), IdxFiles.idx(new int[] {4, 28, 28}, new byte[4 * 784]));
