@@ -1,7 +1,6 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.data.IdxDataset;
-import dev.scratchnet.models.Model;
 import dev.scratchnet.op.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,23 +23,23 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     private DataOptions dataOptions;
 
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A checkpoint (.safetensors or .npz) with W1, b1, W2, b2.")
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A checkpoint written by train --save (.safetensors or .npz), bare W1, b1, W2, b2, or an ONNX model (.onnx).")
     private Path model;
 
     @Override
     public Integer call() throws Exception {
         dataOptions.applyThreads(spec);
-        Model network = TrainingState.loadTrained(model);
+        Classifier network = Classifier.load(model);
         IdxDataset dataset = dataOptions.loadNonEmpty();
         Tensor x = TrainCommand.flatten(dataset.xTest());
         Tensor y = dataset.yTest().cast(INT64);
-        int inputs = network.spec().inputs();
-        int classes = network.spec().classes();
+        int inputs = network.inputs();
+        int classes = network.classes();
         if (x.dim(1) != inputs || dev.scratchnet.op.Ops.max(y).longValue() >= classes) {
             throw new IllegalArgumentException("the model " + model + " takes " + inputs + " inputs and " + classes
                     + " classes, which does not fit the data set (" + x.dim(1) + " inputs)");
         }
-        Evaluation e = Evaluation.of(network.network(), x, y, classes);
+        Evaluation e = Evaluation.of(network.logits(), x, y, classes);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Test loss: %.4f%nTest accuracy: %.4f%n%nclass  precision  recall%n", e.loss(), e.accuracy());
         for (int c = 0; c < classes; c++) {

@@ -8,8 +8,11 @@ import dev.scratchnet.op.Tensor;
 
 /** A model's predictions on a labelled set: loss, accuracy, the confusion matrix and per-class precision and recall. */
 record Evaluation(double loss, double accuracy, long[][] confusion, long[] predictions) {
+    /** Rows evaluated at once: a convolutional network's activations for 256 images take tens of megabytes. */
+    private static final int ROWS = 256;
+
     static Evaluation of(Layer model, Tensor x, Tensor y, int classes) {
-        Tensor logits = Trainer.predict(model, x);
+        Tensor logits = Trainer.predict(model, x, ROWS);
         long[] predicted = Ops.argmax(logits, 1).toLongArray();
         long[] actual = y.toLongArray();
         long[][] confusion = new long[classes][classes];

@@ -1,7 +1,7 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.data.DigitImages;
-import dev.scratchnet.models.Model;
+import dev.scratchnet.op.Ops;
 import dev.scratchnet.op.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +23,7 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A checkpoint written by train --save (.safetensors or .npz), or bare W1, b1, W2, b2.")
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A checkpoint written by train --save (.safetensors or .npz), bare W1, b1, W2, b2, or an ONNX model (.onnx).")
     private Path model;
 
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Images of one handwritten digit each.")
@@ -34,8 +34,8 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model network = TrainingState.loadTrained(model);
-        int inputs = network.spec().inputs();
+        Classifier network = Classifier.load(model);
+        int inputs = network.inputs();
         if (inputs != 784) {
             throw new IllegalArgumentException("the model " + model + " takes " + inputs + " inputs; predict needs a model of 28x28 images (784 inputs)");
         }
@@ -50,7 +50,7 @@ final class PredictCommand implements Callable<Integer> {
                 failed++;
                 continue;
             }
-            double[] p = network.predict(x).toDoubleArray();
+            double[] p = Ops.softmax(network.logits().apply(x, false)).toDoubleArray();
             int best = 0;
             StringBuilder probabilities = new StringBuilder();
             for (int c = 0; c < p.length; c++) {

@@ -5,7 +5,10 @@ import dev.scratchnet.data.IdxDataset;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.models.Models;
 import dev.scratchnet.models.Trainer;
+import dev.scratchnet.layers.Layer;
 import dev.scratchnet.models.Model;
+import dev.scratchnet.onnx.Onnx;
+import dev.scratchnet.onnx.OnnxModel;
 import dev.scratchnet.io.AtomicFiles;
 import dev.scratchnet.io.Checkpoint;
 import dev.scratchnet.kernel.Kernels;
@@ -96,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save-every-epoch", description = "Rewrite the --save checkpoint after every epoch, not only at the end.")
     private boolean saveEveryEpoch;
 
-    @Option(names = "--init", paramLabel = "FILE", description = "Start from the weights in a checkpoint instead of random ones.")
+    @Option(names = "--init", paramLabel = "FILE", description = "Start from the weights in a checkpoint instead of random ones, or fine-tune an ONNX model (.onnx, whose --save is .onnx too).")
     private Path init;
 
     @Option(names = "--resume", paramLabel = "FILE", description = "Continue an interrupted run from its checkpoint (weights, optimizer state, epoch).")
@@ -135,27 +138,37 @@ final class TrainCommand implements Callable<Integer> {
             case rmsprop -> new RMSprop(learningRate);
             case adagrad -> new Adagrad(learningRate);
         };
-        Model network;
+        String config = config();
+        Layer network;
+        Saver saver;
         int done = 0;
-        try {
-            network = new Model.Spec(model, inputs, hidden, classes, dropout).build(seed);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        if (resume != null) {
-            Checkpoint checkpoint = Checkpoint.load(resume);
-            TrainingState.loadWeights(checkpoint, resume, network);
-            done = TrainingState.restoreOptimizer(checkpoint, resume, network, opt, optimizer.name());
-            require(done < epochs, resume + " already holds " + done + " epochs, so --epochs " + epochs + " leaves nothing to train (give --epochs "
-                    + (done + 1) + " or more)");
-        } else if (init != null) {
-            TrainingState.loadWeights(Checkpoint.load(init), init, network);
+        if (init != null && Classifier.isOnnx(init)) {
+            OnnxModel onnx = fineTuned(init, inputs, classes);
+            network = onnx;
+            saver = (file, epoch) -> onnx.save(file);
+        } else {
+            Model built;
+            try {
+                built = new Model.Spec(model, inputs, hidden, classes, dropout).build(seed);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (resume != null) {
+                Checkpoint checkpoint = Checkpoint.load(resume);
+                TrainingState.loadWeights(checkpoint, resume, built);
+                done = TrainingState.restoreOptimizer(checkpoint, resume, built, opt, optimizer.name());
+                require(done < epochs, resume + " already holds " + done + " epochs, so --epochs " + epochs + " leaves nothing to train (give --epochs "
+                        + (done + 1) + " or more)");
+            } else if (init != null) {
+                TrainingState.loadWeights(Checkpoint.load(init), init, built);
+            }
+            network = built.network();
+            saver = (file, epoch) -> TrainingState.save(file, built, opt, epoch, config);
         }
 
-        String config = config();
         RunFolder run = out != null ? RunFolder.at(out, config, done) : RunFolder.fresh(Path.of("runs",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), config);
-        Listener listener = new Listener(network, opt, run, config, console);
+        Listener listener = new Listener(saver, run, console);
         Profiler.enable(profile);
         NumericsCheck.enable(checkNumerics);
         long trainingStart = System.nanoTime();
@@ -163,7 +176,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             Dataset batches = data.trainingBatches(batchSize, shuffle, seed);
             int steps = (yTrain.dim(0) + batchSize - 1) / batchSize;
-            Trainer.fit(network.network(), batches, steps, xTest, yTest, opt, done + 1, epochs, listener);
+            Trainer.fit(network, batches, steps, xTest, yTest, opt, done + 1, epochs, listener);
         } catch (ArithmeticException e) {
             throw new IllegalStateException("stopped in epoch " + listener.epoch + " after step " + listener.step + ": " + e.getMessage(), e);
         } finally {
@@ -181,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
         if (save != null && done >= epochs) {
             listener.save(done);
         }
-        Evaluation test = Evaluation.of(network.network(), xTest, yTest, classes);
+        Evaluation test = Evaluation.of(network, xTest, yTest, classes);
         int side = (int) Math.round(Math.sqrt(inputs));
         run.finish(network.variables().get(0).value(), side, test, xTest, yTest.toLongArray());
         if (!quiet) {
@@ -192,21 +205,17 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Shows training as it goes (a progress bar on a terminal, the epoch lines) and keeps the run folder and checkpoint current. */
     private final class Listener implements Trainer.Listener {
-        private final Model model;
-        private final Optimizer optimizer;
+        private final Saver saver;
         private final RunFolder run;
-        private final String config;
         private final PrintWriter console;
         private final boolean bar = !quiet && System.console() != null;
         private ProgressBar progress;
         int epoch;
         int step;
 
-        Listener(Model model, Optimizer optimizer, RunFolder run, String config, PrintWriter console) {
-            this.model = model;
-            this.optimizer = optimizer;
+        Listener(Saver saver, RunFolder run, PrintWriter console) {
+            this.saver = saver;
             this.run = run;
-            this.config = config;
             this.console = console;
         }
 
@@ -257,16 +266,43 @@ final class TrainCommand implements Callable<Integer> {
          */
         void save(int epoch) throws IOException {
             try {
-                TrainingState.save(save, model, optimizer, epoch, config);
+                saver.save(save, epoch);
                 savedTo = save;
             } catch (IOException failure) {
-                Path fallback = run.dir().resolve(save.getFileName().toString().endsWith(".npz") ? "model.npz" : "model.safetensors");
-                TrainingState.save(fallback, model, optimizer, epoch, config);
+                String name = save.getFileName().toString();
+                Path fallback = run.dir().resolve("model" + name.substring(name.lastIndexOf('.')));
+                saver.save(fallback, epoch);
                 savedTo = fallback;
                 spec.commandLine().getErr().println("scratchnet: could not write " + save + " (" + Main.describe(failure)
                         + "); the model of epoch " + epoch + " was saved to " + fallback + " instead");
             }
         }
+    }
+
+    /** Writes the trained model: a checkpoint with the optimizer's state, or the fine-tuned ONNX model. */
+    @FunctionalInterface
+    private interface Saver {
+        void save(Path file, int epoch) throws IOException;
+    }
+
+    /** The ONNX model that {@code --init} names, checked to take the data set's images and give logits for its classes. */
+    private OnnxModel fineTuned(Path file, int inputs, int classes) throws IOException {
+        OnnxModel onnx = Onnx.load(file);
+        int takes = Classifier.inputsOf(onnx, file);
+        if (takes != inputs) {
+            throw new IllegalArgumentException(file + " takes " + onnx.inputs().get(0) + ", " + takes + " values an example, but the data set's have " + inputs);
+        }
+        if (onnx.outputsProbabilities()) {
+            throw new IllegalArgumentException(file + " ends in Softmax, so its output is probabilities; fine-tuning needs a model that gives logits");
+        }
+        int gives = onnx.apply(Tensor.zeros(1, inputs), false).dim(-1);
+        if (gives < classes) {
+            throw new IllegalArgumentException(file + " gives " + gives + " outputs, but the data set has " + classes + " classes");
+        }
+        if (onnx.variables().isEmpty()) {
+            throw new IllegalArgumentException(file + " has no float initializers: nothing to train");
+        }
+        return onnx;
     }
 
     /** Every setting of the run, as JSON. */
@@ -324,9 +360,12 @@ final class TrainCommand implements Callable<Integer> {
         require(init == null || resume == null, "--init and --resume cannot be used together");
         require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
         require(dropout == 0 || model != Models.Kind.chapter, "--dropout needs --model mlp or cnn; the chapter's network has no dropout");
+        boolean onnx = init != null && Classifier.isOnnx(init);
+        require(resume == null || !Classifier.isOnnx(resume), "--resume " + resume + ": an ONNX file holds no optimizer state; use --init to fine-tune it");
         if (save != null) {
             String name = save.getFileName() == null ? "" : save.getFileName().toString();
-            require(name.endsWith(".safetensors") || name.endsWith(".npz"), "--save " + save + ": the name must end in .safetensors or .npz");
+            require(!onnx || name.endsWith(".onnx"), "--save " + save + ": a model fine-tuned from ONNX is saved as .onnx");
+            require(onnx || name.endsWith(".safetensors") || name.endsWith(".npz"), "--save " + save + ": the name must end in .safetensors or .npz");
             require(!Files.isDirectory(save), "--save " + save + " is a folder; name a file");
             requireWritableFolder("--save " + save, save.toAbsolutePath().getParent());
         }
