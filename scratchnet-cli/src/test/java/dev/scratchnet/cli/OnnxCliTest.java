@@ -75,4 +75,18 @@ class OnnxCliTest {
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("mlp.onnx") && r.err().contains("784"), r.err());
     }
+
+    @Test
+    void aTrainedModelIsExportedAndEvaluatesAlike() throws Exception {
+        Path data = IdxFiles.writeDataset(dir.resolve("tiny"), 300, 100, 4);
+        Path model = dir.resolve("m.safetensors"), onnx = dir.resolve("m.onnx");
+        assertEquals(0, run("train", "--data", data.toString(), "--epochs", "2", "--hidden", "8", "--save", model.toString(), "--out",
+                dir.resolve("run").toString(), "--quiet").code());
+        TrainCommandTest.Run exported = run("export", "--model", model.toString(), "--out", onnx.toString());
+        assertEquals(0, exported.code(), exported.err());
+        assertEquals(accuracy(run("eval", "--model", model.toString(), "--data", data.toString())),
+                accuracy(run("eval", "--model", onnx.toString(), "--data", data.toString())));
+        TrainCommandTest.Run wrong = run("export", "--model", model.toString(), "--out", dir.resolve("m.npz").toString());
+        assertEquals(2, wrong.code(), wrong.err());
+    }
 }
