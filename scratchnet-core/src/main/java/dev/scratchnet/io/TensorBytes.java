@@ -8,12 +8,21 @@ import dev.scratchnet.tensor.Storage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** A tensor's values as little-endian bytes, the layout both safetensors and npz use, and back. */
-final class TensorBytes {
+/**
+ * A tensor's values as little-endian bytes, the layout safetensors, npz and ONNX's raw data all use, and back. Bools are
+ * one byte each, 0 or 1.
+ */
+public final class TensorBytes {
     private TensorBytes() {
     }
 
-    static byte[] toBytes(Tensor t) {
+    /**
+     * The values of {@code t}, row-major, little-endian.
+     *
+     * @param t the tensor
+     * @return its bytes
+     */
+    public static byte[] toBytes(Tensor t) {
         ByteBuffer buf = ByteBuffer.allocate(t.size() * t.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         Object data = Storage.convert(t.data(), t.offset(), t.size(), t.dtype());
         switch (t.dtype()) {
@@ -31,8 +40,15 @@ final class TensorBytes {
         return buf.array();
     }
 
-    /** {@code shape.size()} values of {@code dtype} from {@code bytes}, which must hold exactly that many. */
-    static Tensor fromBytes(ByteBuffer bytes, DType dtype, Shape shape) {
+    /**
+     * {@code shape.size()} values of {@code dtype} from {@code bytes}, which must hold exactly that many.
+     *
+     * @param bytes the values, little-endian, from the buffer's position
+     * @param dtype their type
+     * @param shape the tensor's shape
+     * @return a tensor holding a copy of the values
+     */
+    public static Tensor fromBytes(ByteBuffer bytes, DType dtype, Shape shape) {
         ByteBuffer buf = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
         int n = shape.size();
         Object data = Storage.allocate(dtype, n);

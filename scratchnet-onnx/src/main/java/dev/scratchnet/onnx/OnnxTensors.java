@@ -2,6 +2,7 @@ package dev.scratchnet.onnx;
 
 import com.google.protobuf.ByteString;
 import dev.scratchnet.data.FileFormatException;
+import dev.scratchnet.io.TensorBytes;
 import dev.scratchnet.onnx.proto.OnnxProto.StringStringEntryProto;
 import dev.scratchnet.onnx.proto.OnnxProto.TensorProto;
 import dev.scratchnet.op.Tensor;
@@ -12,7 +13,6 @@ import dev.scratchnet.tensor.Storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,14 +80,14 @@ final class OnnxTensors {
             throw new FileFormatException(file, -1, what + ": " + dtype + proto.getDimsList() + " " + shortfall);
         }
         if (proto.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            return fromBytes(external(proto, what, file, folder, bytes), dtype, shape);
+            return TensorBytes.fromBytes(external(proto, what, file, folder, bytes), dtype, shape);
         }
         if (proto.hasRawData()) {
             ByteString raw = proto.getRawData();
             if (raw.size() != bytes) {
                 throw new FileFormatException(file, -1, what + ": " + dtype + proto.getDimsList() + " needs " + bytes + " bytes but raw_data holds " + raw.size());
             }
-            return fromBytes(raw.asReadOnlyByteBuffer(), dtype, shape);
+            return TensorBytes.fromBytes(raw.asReadOnlyByteBuffer(), dtype, shape);
         }
         int held = switch (dtype) {
             case FLOAT32 -> proto.getFloatDataCount();
@@ -105,25 +105,6 @@ final class OnnxTensors {
                 case FLOAT64 -> ((double[]) data)[i] = proto.getDoubleData(i);
                 case INT64 -> ((long[]) data)[i] = proto.getInt64Data(i);
                 default -> Storage.setLong(data, i, proto.getInt32Data(i));
-            }
-        }
-        return Tensor.fromArray(data, shape);
-    }
-
-    private static Tensor fromBytes(ByteBuffer bytes, DType dtype, Shape shape) {
-        ByteBuffer in = bytes.order(ByteOrder.LITTLE_ENDIAN);
-        Object data = Storage.allocate(dtype, shape.size());
-        switch (dtype) {
-            case FLOAT32 -> in.asFloatBuffer().get((float[]) data);
-            case FLOAT64 -> in.asDoubleBuffer().get((double[]) data);
-            case INT32 -> in.asIntBuffer().get((int[]) data);
-            case INT64 -> in.asLongBuffer().get((long[]) data);
-            case UINT8 -> in.get((byte[]) data);
-            case BOOL -> {
-                boolean[] b = (boolean[]) data;
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = in.get() != 0;
-                }
             }
         }
         return Tensor.fromArray(data, shape);
@@ -167,24 +148,10 @@ final class OnnxTensors {
 
     /** A TensorProto of {@code tensor}'s values as little-endian raw bytes, named {@code name}. */
     static TensorProto write(String name, Tensor tensor) {
-        Tensor t = tensor;
-        ByteBuffer out = ByteBuffer.allocate(t.size() * t.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-        switch (t.dtype()) {
-            case FLOAT32 -> out.asFloatBuffer().put(t.toFloatArray());
-            case FLOAT64 -> out.asDoubleBuffer().put(t.toDoubleArray());
-            case INT32 -> out.asIntBuffer().put(t.toIntArray());
-            case INT64 -> out.asLongBuffer().put(t.toLongArray());
-            case UINT8 -> out.put(t.toUInt8Array());
-            case BOOL -> {
-                for (boolean b : t.toBooleanArray()) {
-                    out.put((byte) (b ? 1 : 0));
-                }
-            }
-        }
-        TensorProto.Builder proto = TensorProto.newBuilder().setName(name).setDataType(onnxType(t.dtype()));
-        for (int d : t.shape().dims()) {
+        TensorProto.Builder proto = TensorProto.newBuilder().setName(name).setDataType(onnxType(tensor.dtype()));
+        for (int d : tensor.shape().dims()) {
             proto.addDims(d);
         }
-        return proto.setRawData(ByteString.copyFrom(out.array())).build();
+        return proto.setRawData(ByteString.copyFrom(TensorBytes.toBytes(tensor))).build();
     }
 }
