@@ -12,6 +12,7 @@ module dev.scratchnet {
     exports dev.scratchnet.tensor;
     exports dev.scratchnet.op;
     exports dev.scratchnet.autodiff;
+    exports dev.scratchnet.graph;
     exports dev.scratchnet.optim;
     exports dev.scratchnet.layers;
     exports dev.scratchnet.data;

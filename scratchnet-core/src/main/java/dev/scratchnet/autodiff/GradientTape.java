@@ -143,7 +143,7 @@ public final class GradientTape implements Recorder, AutoCloseable {
     }
 
     @Override
-    public void record(String op, Tensor[] inputs, Tensor output, GradientRule rule) {
+    public void record(String op, Map<String, Object> attributes, Tensor[] inputs, Tensor output, GradientRule rule) {
         if (!recording) {
             return;
         }

@@ -90,7 +90,8 @@ public final class Nn {
         }
         Tensor y = Tensor.wrap(Shape.of(n, g.oh, g.ow, g.kh * g.kw * g.c), out);
         Profiler.op("extractPatches", started, 0);
-        return record("extractPatches", y, (dy, xs, o, needed) -> new Tensor[] {patchesGrad(dy, xs[0].shape(), g)}, x);
+        return record("extractPatches", Map.of("kh", kh, "kw", kw, "strideH", strideH, "strideW", strideW, "padding", padding, "pad", pad), y,
+                (dy, xs, o, needed) -> new Tensor[] {patchesGrad(dy, xs[0].shape(), g)}, x);
     }
 
     /** extractPatches' gradient: each window cell's gradient added back to the pixel it came from. */
@@ -167,7 +168,8 @@ public final class Nn {
         }
         Tensor y = Tensor.wrap(Shape.of(n, g.oh, g.ow, g.c), out);
         Profiler.op("maxPool2d", started, 0);
-        return record("maxPool2d", y, (dy, xs, o, needed) -> new Tensor[] {routeBack(dy, from, xs[0].shape())}, x);
+        return record("maxPool2d", Map.of("size", size, "stride", stride, "padding", padding), y,
+                (dy, xs, o, needed) -> new Tensor[] {routeBack(dy, from, xs[0].shape())}, x);
     }
 
     /** maxPool2d's gradient: each output's gradient added to the input cell it came from. */

@@ -16,6 +16,7 @@ import dev.scratchnet.tensor.Storage;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every operation of the engine, each with its forward computation and, beside it, its gradient rule: the one
@@ -117,7 +118,7 @@ public final class Ops {
         if (x.dtype() == DType.UINT8) {
             float[] out = StepBuffers.floats(x.size());
             Kernels.loops().unsignedBytesDivided(x.bytes(), x.offset(), out, out.length, (float) scalar);
-            return Tensor.wrap(x.shape(), out);
+            return dividedIntegers(x, scalar, Tensor.wrap(x.shape(), out));
         }
         // Integers carry no gradient, and the cast's fresh array is ours alone: divide it in place, saving a copy.
         Tensor xf = cast(x, trueDivType(x.dtype()));
@@ -129,7 +130,12 @@ public final class Ops {
         } else {
             Elementwise.zip(plan, xf.doubles(), xf.offset(), s.doubles(), 0, xf.doubles(), BinaryOp.DIV.onDoubles);
         }
-        return xf;
+        return dividedIntegers(x, scalar, new Tensor(xf.shape(), xf.data(), xf.offset()));
+    }
+
+    /** Reports integers divided by a number as one op (it has no gradient: integers carry none), for traces. */
+    private static Tensor dividedIntegers(Tensor x, double divisor, Tensor quotient) {
+        return record("divScalar", Map.of("divisor", divisor), quotient, (dy, xs, y, needed) -> new Tensor[] {null}, x);
     }
 
     private static DType trueDivType(DType integer) {
@@ -561,7 +567,7 @@ public final class Ops {
             out = c;
         }
         Profiler.op("matmul", started, 2.0 * m * n * k);
-        return record("matmul", Tensor.wrap(Shape.of(m, n), out), (dy, in, o, needed) -> new Tensor[] {
+        return record("matmul", Map.of("transposeA", transposeA, "transposeB", transposeB), Tensor.wrap(Shape.of(m, n), out), (dy, in, o, needed) -> new Tensor[] {
             !needed[0] ? null : transposeA ? matmul(in[1], dy, transposeB, true) : matmul(dy, in[1], false, !transposeB),
             !needed[1] ? null : transposeB ? matmul(dy, in[0], true, transposeA) : matmul(in[0], dy, !transposeA, false)
         }, x, y);
@@ -645,7 +651,7 @@ public final class Ops {
         }
         Object out = Storage.allocate(in.dtype(), in.size());
         Gather.gather(in.data(), in.offset(), Gather.transposeIndex(dims, perm), out);
-        return record("transpose", Tensor.wrap(Shape.of(outDims), out),
+        return record("transpose", Map.of("perm", perm.clone()), Tensor.wrap(Shape.of(outDims), out),
                 (dy, xs, y, needed) -> new Tensor[] {transpose(dy, inverse)}, in);
     }
 
@@ -775,7 +781,7 @@ public final class Ops {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return record("reshape", new Tensor(shape, in.data(), in.offset()),
+        return record("reshape", Map.of("shape", shape.dims()), new Tensor(shape, in.data(), in.offset()),
                 (dy, xs, y, needed) -> new Tensor[] {reshape(dy, xs[0].shape().dims())}, in);
     }
 
@@ -814,7 +820,7 @@ public final class Ops {
             return in;
         }
         Tensor y = Tensor.wrap(in.shape(), Storage.convert(in.data(), in.offset(), in.size(), dtype));
-        return record("cast", y, (dy, xs, out, needed) -> new Tensor[] {
+        return record("cast", Map.of("dtype", dtype), y, (dy, xs, out, needed) -> new Tensor[] {
             xs[0].dtype().isFloating() ? cast(dy, xs[0].dtype()) : null
         }, in);
     }
@@ -857,7 +863,7 @@ public final class Ops {
         }
         Object out = Storage.allocate(in.dtype(), target.size());
         Gather.gather(in.data(), in.offset(), index, out);
-        return record("broadcastTo", Tensor.wrap(target, out),
+        return record("broadcastTo", Map.of("shape", target.dims()), Tensor.wrap(target, out),
                 (dy, xs, y, needed) -> new Tensor[] {sumTo(dy, xs[0].shape())}, in);
     }
 
@@ -924,7 +930,7 @@ public final class Ops {
                 System.arraycopy(in[i].data(), in[i].offset() + o * block, out, (o * dims[a] + starts[i]) * inner, block);
             }
         }
-        return record("concat", Tensor.wrap(Shape.of(dims), out), (dy, xs, y, needed) -> {
+        return record("concat", Map.of("axis", a), Tensor.wrap(Shape.of(dims), out), (dy, xs, y, needed) -> {
             Tensor[] grads = new Tensor[xs.length];
             for (int i = 0; i < xs.length; i++) {
                 grads[i] = needed[i] ? narrow(dy, a, starts[i], starts[i + 1] - starts[i]) : null;
@@ -955,7 +961,7 @@ public final class Ops {
         for (int o = 0; o < outer; o++) {
             System.arraycopy(in.data(), in.offset() + (o * full + start) * inner, out, o * length * inner, length * inner);
         }
-        return record("narrow", Tensor.wrap(Shape.of(dims), out), (dy, xs, y, needed) -> {
+        return record("narrow", Map.of("axis", a, "start", start, "length", length), Tensor.wrap(Shape.of(dims), out), (dy, xs, y, needed) -> {
             int[] before = xs[0].shape().dims(), after = xs[0].shape().dims();
             before[a] = start;
             after[a] = full - start - length;
@@ -992,7 +998,7 @@ public final class Ops {
                 System.arraycopy(p.data(), p.offset() + (o * full + (int) ids[j]) * inner, out, (o * ids.length + j) * inner, inner);
             }
         }
-        return record("gather", Tensor.wrap(Shape.of(outDims), out), (dy, xs, y, needed) -> new Tensor[] {
+        return record("gather", Map.of("axis", a), Tensor.wrap(Shape.of(outDims), out), (dy, xs, y, needed) -> new Tensor[] {
             scatterAdd(dy, xs[1], a, xs[0].shape()), null
         }, p, idx);
     }
@@ -1043,7 +1049,7 @@ public final class Ops {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return record(name, y, (dy, xs, out, needed) -> {
+        return record(name, Map.of("forward", forward, "rule", rule), y, (dy, xs, out, needed) -> {
             Tensor[] grads = rule.apply(dy, xs, out, needed);
             if (grads == null || grads.length != xs.length) {
                 throw new IllegalStateException(name + ": the custom gradient rule returned " + (grads == null ? "null" : grads.length + " gradients")
@@ -1064,7 +1070,7 @@ public final class Ops {
     public static Tensor checkNumerics(Operand x, String message) {
         Tensor in = read(x);
         NumericsCheck.require("checkNumerics: " + message, in);
-        return record("checkNumerics", new Tensor(in.shape(), in.data(), in.offset()),
+        return record("checkNumerics", Map.of("message", message), new Tensor(in.shape(), in.data(), in.offset()),
                 (dy, xs, y, needed) -> new Tensor[] {checkNumerics(dy, message + " (gradient)")}, in);
     }
 
@@ -1104,11 +1110,19 @@ public final class Ops {
     }
 
     static Tensor record(String op, Tensor output, GradientRule rule, Tensor... inputs) {
+        return record(op, Map.of(), output, rule, inputs);
+    }
+
+    /**
+     * Reports an op to this thread's recorders: its name, the values that are not tensors ({@code attributes}, what a
+     * traced graph needs to run the op again and an exporter to describe it), its inputs, output and gradient rule.
+     */
+    static Tensor record(String op, Map<String, Object> attributes, Tensor output, GradientRule rule, Tensor... inputs) {
         NumericsCheck.check("op " + op, output);
         List<Recorder> active = Recording.active();
         if (!active.isEmpty() && output.dtype().isFloating()) {
             for (int i = 0; i < active.size(); i++) {
-                active.get(i).record(op, inputs, output, rule);
+                active.get(i).record(op, attributes, inputs, output, rule);
             }
         }
         return output;
@@ -1225,7 +1239,8 @@ public final class Ops {
         }
         int[] outDims = keepDims ? kept : removeAll(dims, ax);
         Profiler.op(op, started, in.size());
-        return record(op, Tensor.wrap(Shape.of(outDims), out), (dy, xs, y, needed) -> new Tensor[] {rule.apply(dy, kept)}, in);
+        return record(op, Map.of("axes", ax, "keepDims", keepDims), Tensor.wrap(Shape.of(outDims), out),
+                (dy, xs, y, needed) -> new Tensor[] {rule.apply(dy, kept)}, in);
     }
 
     /** softmax and logSoftmax: computed row by row over the last axis in double precision. */

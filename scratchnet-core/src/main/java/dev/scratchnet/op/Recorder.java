@@ -14,14 +14,16 @@ public interface Recorder {
     void variableRead(Variable variable, Tensor value);
 
     /**
-     * The op {@code op} computed {@code output} from {@code inputs}; {@code rule} differentiates it.
+     * The op {@code op} computed {@code output} from {@code inputs}, with the arguments that are not tensors in
+     * {@code attributes} (axes, shapes, flags; empty for most ops); {@code rule} differentiates it.
      *
-     * @param op the op's name
+     * @param op the op's name, as {@link Ops} and {@link Nn} name their methods
+     * @param attributes the op's other arguments, by name
      * @param inputs the inputs
      * @param output the op's output
      * @param rule the gradient rule
      */
-    void record(String op, Tensor[] inputs, Tensor output, GradientRule rule);
+    void record(String op, java.util.Map<String, Object> attributes, Tensor[] inputs, Tensor output, GradientRule rule);
 
     /**
      * Whether an op reading {@code tensor} now would be recorded (so that its gradient could be taken).

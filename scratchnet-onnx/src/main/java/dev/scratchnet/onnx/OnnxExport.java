@@ -1,5 +1,6 @@
 package dev.scratchnet.onnx;
 
+import dev.scratchnet.graph.Graph;
 import dev.scratchnet.io.AtomicFiles;
 import dev.scratchnet.models.Model;
 import dev.scratchnet.onnx.proto.OnnxProto.AttributeProto;
@@ -7,119 +8,241 @@ import dev.scratchnet.onnx.proto.OnnxProto.GraphProto;
 import dev.scratchnet.onnx.proto.OnnxProto.ModelProto;
 import dev.scratchnet.onnx.proto.OnnxProto.NodeProto;
 import dev.scratchnet.onnx.proto.OnnxProto.OperatorSetIdProto;
-import dev.scratchnet.onnx.proto.OnnxProto.TensorProto;
 import dev.scratchnet.onnx.proto.OnnxProto.TensorShapeProto;
 import dev.scratchnet.onnx.proto.OnnxProto.TypeProto;
 import dev.scratchnet.onnx.proto.OnnxProto.ValueInfoProto;
-import dev.scratchnet.op.Ops;
+import dev.scratchnet.op.Nn;
 import dev.scratchnet.op.Tensor;
-import dev.scratchnet.op.Variable;
+import dev.scratchnet.tensor.DType;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Writes scratchnet's models (the chapter's network, the mlp and the cnn) as ONNX, opset 13: input {@code input}, float32
- * {@code [N, pixels]} with a symbolic batch dimension, output {@code logits} {@code [N, classes]}, the weights as
- * initializers under their scratchnet names. Dropout, which acts only in training, is left out. The CNN computes in
- * NHWC in scratchnet and NCHW in ONNX: its graph transposes the image in, its filters once (in the initializers) and
- * the last feature map back before flattening, so that the dense layers see the same order.
+ * Writes traced graphs as ONNX (opset 13): the graph's inputs are ONNX inputs with a symbolic batch dimension {@code N},
+ * its parameters and constants initializers (parameters under their variables' names), its nodes ONNX nodes, one table
+ * row per op. A model is traced at export: {@code OnnxExport.save(model, path)} gives input {@code input}
+ * {@code [N, pixels]} and output {@code logits}.
+ *
+ * <p>The engine's images are NHWC and ONNX's NCHW: window ops transpose in and out, and {@code extractPatches} (the
+ * windows as rows, under every convolution) becomes a convolution with one-hot filters, which copies each window cell
+ * exactly.
  */
 public final class OnnxExport {
     /** The ONNX operator set the files use. */
     public static final int OPSET = 13;
     private static final int IR_VERSION = 8;
 
+    private final Graph source;
     private final GraphProto.Builder graph = GraphProto.newBuilder().setName("scratchnet");
-    private final Map<String, Variable> variables = new HashMap<>();
+    private final Map<Graph.Value, String> names = new HashMap<>();
+    private final Set<String> initializers = new HashSet<>();
     private int counter;
 
-    private OnnxExport(Model model) {
-        for (Variable v : model.variables()) {
-            variables.put(v.name(), v);
-        }
+    private OnnxExport(Graph source) {
+        this.source = source;
     }
 
     /**
-     * Writes {@code model} to {@code file}, whole or not at all.
+     * Writes {@code model}, traced on one example, to {@code file}: input {@code input}, output {@code logits}.
      *
      * @param model the model, with its current weights
-     * @param file  the {@code .onnx} file
+     * @param file  the {@code .onnx} file, written whole or not at all
      * @throws IOException when the file cannot be written
      */
     public static void save(Model model, Path file) throws IOException {
-        byte[] bytes = export(model).toByteArray();
-        AtomicFiles.write(file, out -> out.write(bytes));
+        save(Graph.trace(model.network(), Tensor.zeros(1, model.spec().inputs())), List.of("input"), "logits", file);
     }
 
     /**
-     * The ONNX model of {@code model}.
+     * Writes a traced graph to {@code file}.
      *
-     * @param model the model, with its current weights
-     * @return the ONNX model, ready to be written
+     * @param graph      the graph
+     * @param inputNames a name for each of the graph's inputs
+     * @param outputName the name of its output
+     * @param file       the {@code .onnx} file, written whole or not at all
+     * @throws IOException when the file cannot be written
+     * @throws IllegalArgumentException when the graph holds an op that has no ONNX form here (a loss, a custom gradient)
      */
-    static ModelProto export(Model model) {
-        OnnxExport export = new OnnxExport(model);
-        Model.Spec spec = model.spec();
-        export.graph.addInput(valueInfo("input", "N", spec.inputs()));
-        String logits = switch (spec.kind()) {
-            case chapter -> export.dense(export.relu(export.dense("input", "W1", "b1")), "W2", "b2");
-            case mlp -> export.dense(export.relu(export.dense("input", "dense1/kernel", "dense1/bias")), "dense2/kernel", "dense2/bias");
-            case cnn -> export.cnn(spec);
-        };
-        export.graph.addNode(node("Identity", new String[] {logits}, "logits"));
-        export.graph.addOutput(valueInfo("logits", "N", spec.classes()));
+    public static void save(Graph graph, List<String> inputNames, String outputName, Path file) throws IOException {
+        byte[] bytes = export(graph, inputNames, outputName).toByteArray();
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    static ModelProto export(Graph source, List<String> inputNames, String outputName) {
+        if (inputNames.size() != source.inputs().size()) {
+            throw new IllegalArgumentException("onnx export: " + inputNames.size() + " input names for " + source.inputs().size() + " inputs");
+        }
+        OnnxExport export = new OnnxExport(source);
+        for (int i = 0; i < inputNames.size(); i++) {
+            Graph.Value in = source.inputs().get(i);
+            export.names.put(in, inputNames.get(i));
+            export.graph.addInput(valueInfo(inputNames.get(i), in));
+        }
+        for (Graph.Node node : source.nodes()) {
+            export.names.put(node.output(), export.node(node));
+        }
+        export.graph.addNode(NodeProto.newBuilder().setOpType("Identity").addInput(export.name(source.output())).addOutput(outputName));
+        export.graph.addOutput(valueInfo(outputName, source.output()));
         return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("scratchnet").setProducerVersion("0.1.0")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(OPSET)).setGraph(export.graph).build();
     }
 
-    private String cnn(Model.Spec spec) {
-        int side = (int) Math.round(Math.sqrt(spec.inputs()));
-        String image = add("Reshape", null, "input", constant("image_shape", 0, side, side, 1));
-        String x = add("Transpose", new AttributeProto[] {ints("perm", 0, 3, 1, 2)}, image);
-        x = add("MaxPool", poolAttributes(), relu(conv(x, "conv1")));
-        x = add("MaxPool", poolAttributes(), relu(conv(x, "conv2")));
-        String rows = add("Reshape", null, add("Transpose", new AttributeProto[] {ints("perm", 0, 2, 3, 1)}, x), constant("rows_shape", 0, -1));
-        return dense(relu(dense(rows, "dense1/kernel", "dense1/bias")), "dense2/kernel", "dense2/bias");
-    }
-
-    private static AttributeProto[] poolAttributes() {
-        return new AttributeProto[] {ints("kernel_shape", 2, 2), ints("strides", 2, 2)};
-    }
-
-    /** A SAME convolution of stride 1 (the extra padding of an even kernel after, as TensorFlow puts it), its filters [kh, kw, in, out] stored as ONNX's [out, in, kh, kw]. */
-    private String conv(String x, String layer) {
-        Variable kernel = variables.get(layer + "/kernel");
-        String weights = initializer(layer + "/kernel", Ops.transpose(kernel.value(), 3, 2, 0, 1));
-        String bias = initializer(layer + "/bias", variables.get(layer + "/bias").value());
-        int k = kernel.shape().dim(0);
-        return add("Conv", new AttributeProto[] {ints("kernel_shape", k, k), ints("pads", (k - 1) / 2, (k - 1) / 2, k / 2, k / 2), ints("strides", 1, 1)},
-                x, weights, bias);
-    }
-
-    private String dense(String x, String kernel, String bias) {
-        return add("Gemm", null, x, initializer(kernel, variables.get(kernel).value()), initializer(bias, variables.get(bias).value()));
-    }
-
-    private String relu(String x) {
-        return add("Relu", null, x);
+    /** The ONNX name of a value; parameters and constants become initializers the first time they are named. */
+    private String name(Graph.Value v) {
+        String known = names.get(v);
+        if (known != null) {
+            return known;
+        }
+        String name = v.kind() == Graph.Kind.PARAMETER ? source.parameter(v).name() : "const_" + v.id();
+        Tensor value = v.kind() == Graph.Kind.PARAMETER ? source.parameter(v).value() : source.constant(v);
+        names.put(v, name);
+        return initializer(name, value);
     }
 
     private String initializer(String name, Tensor value) {
-        graph.addInitializer(OnnxTensors.write(name, value));
+        if (initializers.add(name)) {
+            graph.addInitializer(OnnxTensors.write(name, value));
+        }
         return name;
     }
 
-    private String constant(String name, long... values) {
-        return initializer(name, Tensor.of(values));
+    /** Adds the ONNX nodes of one traced node; returns the name of its output. */
+    private String node(Graph.Node node) {
+        List<Graph.Value> in = node.inputs();
+        Map<String, Object> a = node.attributes();
+        String x = name(in.get(0));
+        return switch (node.op()) {
+            case "add", "sub", "mul", "div", "pow", "maximum", "minimum" -> add(onnxName(node.op()), null, x, name(in.get(1)));
+            case "neg", "exp", "log", "sqrt", "relu", "sigmoid", "tanh" -> add(onnxName(node.op()), null, x);
+            case "square" -> add("Mul", null, x, x);
+            case "softmax", "logSoftmax" -> add(onnxName(node.op()), new AttributeProto[] {integer("axis", -1)}, x);
+            case "sum" -> add("ReduceSum", new AttributeProto[] {integer("keepdims", (boolean) a.get("keepDims") ? 1 : 0)}, x,
+                    constant(toLongs((int[]) a.get("axes"))));
+            case "max" -> add("ReduceMax", new AttributeProto[] {ints("axes", toLongs((int[]) a.get("axes"))),
+                    integer("keepdims", (boolean) a.get("keepDims") ? 1 : 0)}, x);
+            case "matmul" -> add("MatMul", null, (boolean) a.get("transposeA") ? swapLastTwo(x, in.get(0)) : x,
+                    (boolean) a.get("transposeB") ? swapLastTwo(name(in.get(1)), in.get(1)) : name(in.get(1)));
+            case "transpose" -> add("Transpose", new AttributeProto[] {ints("perm", toLongs((int[]) a.get("perm")))}, x);
+            case "reshape" -> add("Reshape", null, x, constant(followingTheBatch((int[]) a.get("shape"))));
+            case "cast" -> add("Cast", new AttributeProto[] {integer("to", OnnxTensors.onnxType((DType) a.get("dtype")))}, x);
+            case "divScalar" -> add("Div", null, add("Cast", new AttributeProto[] {integer("to", OnnxTensors.onnxType(node.output().dtype()))}, x),
+                    initializer("const_" + node.output().id(), Tensor.scalar((double) a.get("divisor"), node.output().dtype())));
+            case "concat" -> add("Concat", new AttributeProto[] {integer("axis", (int) a.get("axis"))},
+                    in.stream().map(this::name).toArray(String[]::new));
+            case "narrow" -> add("Slice", null, x, constant((int) a.get("start")), constant((int) a.get("start") + (int) a.get("length")),
+                    constant((int) a.get("axis")));
+            case "gather" -> add("Gather", new AttributeProto[] {integer("axis", (int) a.get("axis"))}, x, name(in.get(1)));
+            case "checkNumerics" -> add("Identity", null, x);
+            case "extractPatches" -> patches(x, in.get(0), a);
+            case "maxPool2d" -> maxPool(x, in.get(0), a);
+            default -> throw new IllegalArgumentException("onnx export: the op '" + node.op() + "' has no ONNX form here (it is a loss, a custom "
+                    + "gradient or part of a gradient); export the model's inference pass");
+        };
+    }
+
+    private static String onnxName(String op) {
+        return switch (op) {
+            case "maximum" -> "Max";
+            case "minimum" -> "Min";
+            case "logSoftmax" -> "LogSoftmax";
+            default -> Character.toUpperCase(op.charAt(0)) + op.substring(1);
+        };
+    }
+
+    /** {@code x} with its last two axes swapped, for a product's transposed operand. */
+    private String swapLastTwo(String x, Graph.Value v) {
+        int rank = v.shape().rank();
+        long[] perm = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            perm[i] = i;
+        }
+        perm[rank - 2] = rank - 1;
+        perm[rank - 1] = rank - 2;
+        return add("Transpose", new AttributeProto[] {ints("perm", perm)}, x);
+    }
+
+    /** Top, bottom padding of one spatial axis under TensorFlow's SAME rule (the extra cell after), or none for VALID. */
+    private static long[] samePads(int size, int window, int stride, Nn.Padding padding) {
+        if (padding == Nn.Padding.VALID) {
+            return new long[] {0, 0};
+        }
+        long out = (size + stride - 1) / stride;
+        long total = Math.max(0, (out - 1) * stride + window - size);
+        return new long[] {total / 2, total - total / 2};
+    }
+
+    /**
+     * The windows of an NHWC batch as rows: a convolution whose filter {@code (i·kw + j)·C + c} picks channel c at window
+     * cell (i, j), between transposes to NCHW and back; padding cells hold {@code pad}.
+     */
+    private String patches(String x, Graph.Value image, Map<String, Object> a) {
+        int kh = (int) a.get("kh"), kw = (int) a.get("kw"), sh = (int) a.get("strideH"), sw = (int) a.get("strideW");
+        int h = image.shape().dim(1), w = image.shape().dim(2), c = image.shape().dim(3);
+        Nn.Padding padding = (Nn.Padding) a.get("padding");
+        long[] ph = samePads(h, kh, sh, padding), pw = samePads(w, kw, sw, padding);
+        String nchw = add("Transpose", new AttributeProto[] {ints("perm", 0, 3, 1, 2)}, x);
+        if (ph[0] + ph[1] + pw[0] + pw[1] > 0) {
+            nchw = add("Pad", null, nchw, constant(0, 0, ph[0], pw[0], 0, 0, ph[1], pw[1]),
+                    initializer("const_" + counter++ + "_pad", Tensor.scalar((double) a.get("pad"), image.dtype())));
+        }
+        float[] oneHot = new float[kh * kw * c * c * kh * kw];
+        for (int i = 0; i < kh; i++) {
+            for (int j = 0; j < kw; j++) {
+                for (int ch = 0; ch < c; ch++) {
+                    int out = (i * kw + j) * c + ch;
+                    oneHot[((out * c + ch) * kh + i) * kw + j] = 1;
+                }
+            }
+        }
+        String filters = initializer("patches_" + kh + "x" + kw + "x" + c + "_" + image.dtype(), Tensor.of(oneHot, kh * kw * c, c, kh, kw).cast(image.dtype()));
+        String windows = add("Conv", new AttributeProto[] {ints("kernel_shape", kh, kw), ints("strides", sh, sw)}, nchw, filters);
+        return add("Transpose", new AttributeProto[] {ints("perm", 0, 2, 3, 1)}, windows);
+    }
+
+    private String maxPool(String x, Graph.Value image, Map<String, Object> a) {
+        int size = (int) a.get("size"), stride = (int) a.get("stride");
+        Nn.Padding padding = (Nn.Padding) a.get("padding");
+        long[] ph = samePads(image.shape().dim(1), size, stride, padding), pw = samePads(image.shape().dim(2), size, stride, padding);
+        String nchw = add("Transpose", new AttributeProto[] {ints("perm", 0, 3, 1, 2)}, x);
+        String pooled = add("MaxPool", new AttributeProto[] {ints("kernel_shape", size, size), ints("strides", stride, stride),
+                ints("pads", ph[0], pw[0], ph[1], pw[1])}, nchw);
+        return add("Transpose", new AttributeProto[] {ints("perm", 0, 2, 3, 1)}, pooled);
+    }
+
+    /** A recorded shape with its first dimension left to follow the batch, as a graph's replay does. */
+    private static long[] followingTheBatch(int[] shape) {
+        long[] dims = toLongs(shape);
+        if (dims.length > 0) {
+            dims[0] = -1;
+        }
+        return dims;
+    }
+
+    private static long[] toLongs(int[] values) {
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    private String constant(long... values) {
+        return initializer("const_" + counter++ + "_" + values.length, Tensor.of(values));
     }
 
     /** Adds a node of one output, named after the operator and a counter; returns the output's name. */
     private String add(String op, AttributeProto[] attributes, String... inputs) {
         String output = op.toLowerCase() + "_" + counter++;
-        NodeProto.Builder node = node(op, inputs, output).toBuilder().setName(output);
+        NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(output).addOutput(output);
+        for (String in : inputs) {
+            node.addInput(in);
+        }
         if (attributes != null) {
             for (AttributeProto a : attributes) {
                 node.addAttribute(a);
@@ -127,14 +250,6 @@ public final class OnnxExport {
         }
         graph.addNode(node);
         return output;
-    }
-
-    private static NodeProto node(String op, String[] inputs, String output) {
-        NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).addOutput(output);
-        for (String in : inputs) {
-            node.addInput(in);
-        }
-        return node.build();
     }
 
     private static AttributeProto ints(String name, long... values) {
@@ -145,12 +260,19 @@ public final class OnnxExport {
         return a.build();
     }
 
-    /** A float32 tensor of a symbolic first dimension and a known second one. */
-    private static ValueInfoProto valueInfo(String name, String batch, int width) {
-        TensorShapeProto shape = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(batch))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width)).build();
+    private static AttributeProto integer(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    /** A value's type: its dtype and shape, the batch dimension named {@code N}. */
+    private static ValueInfoProto valueInfo(String name, Graph.Value v) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        int[] dims = v.shape().dims();
+        for (int i = 0; i < dims.length; i++) {
+            shape.addDim(i == 0 && v.batched() ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+                    : TensorShapeProto.Dimension.newBuilder().setDimValue(dims[i]));
+        }
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(OnnxTensors.onnxType(v.dtype())).setShape(shape))).build();
     }
 }

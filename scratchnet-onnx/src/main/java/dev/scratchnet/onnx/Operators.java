@@ -52,6 +52,12 @@ final class Operators {
         one("Sub", (n, x) -> Ops.sub(x[0], x[1]));
         one("Mul", (n, x) -> mul(x[0], x[1]));
         one("Div", (n, x) -> x[0].dtype().isFloating() ? Ops.div(x[0], x[1]) : integerDivision(x[0].value(), x[1].value()));
+        one("Pow", (n, x) -> Ops.pow(x[0], x[1]));
+        one("Max", (n, x) -> fold(x, Ops::maximum));
+        one("Min", (n, x) -> fold(x, Ops::minimum));
+        one("ReduceSum", (n, x) -> reduce(n, x[0], x.length > 1 && x[1] != null ? longs(x[1]) : null, Ops::sum));
+        one("ReduceMean", (n, x) -> reduce(n, x[0], n.ints("axes", null), Ops::mean));
+        one("ReduceMax", (n, x) -> reduce(n, x[0], n.ints("axes", null), Ops::max));
         one("Neg", (n, x) -> Ops.neg(x[0]));
         one("Exp", (n, x) -> Ops.exp(x[0]));
         one("Log", (n, x) -> Ops.log(x[0]));
@@ -126,6 +132,27 @@ final class Operators {
     /** The values of a small integer tensor (a shape, axes or pads given as an input). */
     private static long[] longs(Operand x) {
         return x.value().toLongArray();
+    }
+
+    private interface Reduction {
+        Tensor apply(Operand x, int[] axes, boolean keepDims);
+    }
+
+    /** A reduction over {@code axes} (every axis when none are given). */
+    private static Tensor reduce(Node n, Operand x, long[] axes, Reduction f) {
+        int rank = x.shape().rank();
+        require(axes != null || n.i("noop_with_empty_axes", 0) == 0, "noop_with_empty_axes 1; supported: 0");
+        int[] ax = axes == null ? java.util.stream.IntStream.range(0, rank).toArray() : toInts(axes);
+        return f.apply(x, ax, n.i("keepdims", 1) != 0);
+    }
+
+    /** A variadic element-wise op over every input, left to right. */
+    private static Tensor fold(Operand[] x, java.util.function.BinaryOperator<Operand> f) {
+        Operand acc = x[0];
+        for (int i = 1; i < x.length; i++) {
+            acc = f.apply(acc, x[i]);
+        }
+        return acc.value();
     }
 
     private static Operand lastAxisOnly(Node n, Operand x) {
