@@ -1,7 +1,13 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.data.Dataset;
+import dev.scratchnet.layers.Layer;
 import dev.scratchnet.models.Chapter14;
+import dev.scratchnet.models.Model;
+import dev.scratchnet.models.Models;
+import dev.scratchnet.onnx.Onnx;
+import dev.scratchnet.onnx.OnnxExport;
+import dev.scratchnet.onnx.OnnxModel;
 import dev.scratchnet.models.Trainer;
 import dev.scratchnet.kernel.Kernels;
 import dev.scratchnet.kernel.Parallel;
@@ -79,6 +85,7 @@ final class BenchCommand implements Callable<Integer> {
         out.println();
 
         TrainCommand.Prepared data = TrainCommand.Prepared.of(dataOptions.loadNonEmpty());
+        inference(out, data.xTest());
         List<Config> configs = quick ? List.of(new Config("chapter", 128, 64, 3))
                 : List.of(new Config("chapter", 128, 64, 5), new Config("hidden 512", 512, 64, 3), new Config("hidden 1024", 1024, 64, 3),
                         new Config("batch 256", 128, 256, 5), new Config("batch 512", 128, 512, 5), new Config("h1024 b512", 1024, 512, 5));
@@ -110,6 +117,40 @@ final class BenchCommand implements Callable<Integer> {
         String name = String.format("[64,%d,%d,%d] * [3,3,%d,%d]", side, side, in, in, filters);
         out.printf("%-64s %8.3f %9.1f %7.0f%%%n", name, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak);
         out.flush();
+    }
+
+    /**
+     * The test images through the chapter's network and the CNN (random weights), eagerly and through the model's own
+     * ONNX export read back, in batches of 250: the median of 3 passes after one; ONNX Runtime's figures for the same files come from the ONNX module's
+     * inference benchmark (docs/performance.md), as its native library is no dependency of the tool.
+     */
+    private void inference(PrintWriter out, Tensor images) throws java.io.IOException {
+        out.printf("inference over %d test images, batches of 250         s   images/s%n", images.dim(0));
+        for (Models.Kind kind : new Models.Kind[] {Models.Kind.chapter, Models.Kind.cnn}) {
+            Model model = new Model.Spec(kind, images.dim(1), 128, 10, 0).build(1);
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("scratchnet-bench", ".onnx");
+            try {
+                OnnxExport.save(model, file);
+                OnnxModel onnx = Onnx.load(file);
+                for (Layer layer : new Layer[] {model.network(), onnx}) {
+                    double[] passes = new double[3];
+                    Trainer.predict(layer, images, 250);
+                    for (int i = 0; i < passes.length; i++) {
+                        long start = System.nanoTime();
+                        Trainer.predict(layer, images, 250);
+                        passes[i] = (System.nanoTime() - start) / 1e9;
+                    }
+                    Arrays.sort(passes);
+                    double seconds = passes[1];
+                    out.printf("%-12s %-36s %9.3f %10.0f%n", kind, layer == onnx ? "scratchnet, its ONNX export" : "scratchnet", seconds,
+                            images.dim(0) / seconds);
+                    out.flush();
+                }
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        }
+        out.println();
     }
 
     /** The best time of one call of {@code work} after warming up, for work of {@code flops} operations. */

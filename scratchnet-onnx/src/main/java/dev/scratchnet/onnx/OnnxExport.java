@@ -12,6 +12,7 @@ import dev.scratchnet.onnx.proto.OnnxProto.TensorShapeProto;
 import dev.scratchnet.onnx.proto.OnnxProto.TypeProto;
 import dev.scratchnet.onnx.proto.OnnxProto.ValueInfoProto;
 import dev.scratchnet.op.Nn;
+import dev.scratchnet.op.Ops;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.tensor.DType;
 
@@ -84,8 +85,16 @@ public final class OnnxExport {
             export.names.put(in, inputNames.get(i));
             export.graph.addInput(valueInfo(inputNames.get(i), in));
         }
+        Map<Graph.Node, Convolution> convolutions = Convolution.find(source);
+        Set<Graph.Node> folded = new HashSet<>();
+        convolutions.values().forEach(c -> folded.addAll(c.parts()));
         for (Graph.Node node : source.nodes()) {
-            export.names.put(node.output(), export.node(node));
+            Convolution conv = convolutions.get(node);
+            if (conv != null) {
+                export.names.put(node.output(), export.conv(conv));
+            } else if (!folded.contains(node)) {
+                export.names.put(node.output(), export.node(node));
+            }
         }
         export.graph.addNode(NodeProto.newBuilder().setOpType("Identity").addInput(export.name(source.output())).addOutput(outputName));
         export.graph.addOutput(valueInfo(outputName, source.output()));
@@ -213,6 +222,71 @@ public final class OnnxExport {
         String pooled = add("MaxPool", new AttributeProto[] {ints("kernel_shape", size, size), ints("strides", stride, stride),
                 ints("pads", ph[0], pw[0], ph[1], pw[1])}, nchw);
         return add("Transpose", new AttributeProto[] {ints("perm", 0, 2, 3, 1)}, pooled);
+    }
+
+    /**
+     * A convolution as {@code Nn.conv2d} computes it: the windows as rows ({@code extractPatches}, reshaped to a matrix)
+     * times the filters of a parameter reshaped to {@code [kh·kw·in, out]}, reshaped back to an image. Written as one ONNX
+     * Conv, not as the copy of every window that {@code extractPatches} alone becomes.
+     *
+     * @param patches the extractPatches node
+     * @param filters the parameter, {@code [kh, kw, in, out]}
+     * @param output  the last reshape, whose value the Conv gives
+     * @param parts   the nodes the Conv replaces
+     */
+    private record Convolution(Graph.Node patches, Graph.Value filters, Graph.Node output, List<Graph.Node> parts) {
+        /** Every such chain of the graph whose intermediate values nothing else reads, by its last node. */
+        static Map<Graph.Node, Convolution> find(Graph graph) {
+            Map<Graph.Value, List<Graph.Node>> readers = new HashMap<>();
+            Map<Graph.Value, Graph.Node> producers = new HashMap<>();
+            for (Graph.Node node : graph.nodes()) {
+                producers.put(node.output(), node);
+                for (Graph.Value in : node.inputs()) {
+                    readers.computeIfAbsent(in, v -> new java.util.ArrayList<>()).add(node);
+                }
+            }
+            Map<Graph.Node, Convolution> found = new HashMap<>();
+            for (Graph.Node patches : graph.nodes()) {
+                if (!patches.op().equals("extractPatches") || (double) patches.attributes().get("pad") != 0) {
+                    continue;
+                }
+                Graph.Node rows = only(readers, patches.output(), graph), product = rows == null ? null : only(readers, rows.output(), graph);
+                Graph.Node image = product == null ? null : only(readers, product.output(), graph);
+                if (rows == null || !rows.op().equals("reshape") || product == null || !product.op().equals("matmul")
+                        || product.inputs().get(0) != rows.output() || (boolean) product.attributes().get("transposeA")
+                        || (boolean) product.attributes().get("transposeB") || image == null || !image.op().equals("reshape")
+                        || image.output().shape().rank() != 4) {
+                    continue;
+                }
+                Graph.Node matrix = producers.get(product.inputs().get(1));
+                if (matrix == null || !matrix.op().equals("reshape") || matrix.inputs().get(0).kind() != Graph.Kind.PARAMETER
+                        || matrix.inputs().get(0).shape().rank() != 4 || readers.get(matrix.output()).size() != 1) {
+                    continue;
+                }
+                found.put(image, new Convolution(patches, matrix.inputs().get(0), image, List.of(patches, rows, matrix, product)));
+            }
+            return found;
+        }
+
+        /** The one node that reads {@code v}, or null when others (or the graph's output) read it too. */
+        private static Graph.Node only(Map<Graph.Value, List<Graph.Node>> readers, Graph.Value v, Graph graph) {
+            List<Graph.Node> r = readers.get(v);
+            return r != null && r.size() == 1 && graph.output() != v ? r.get(0) : null;
+        }
+    }
+
+    /** One ONNX Conv between transposes to NCHW and back, its filters stored as ONNX's [out, in, kh, kw]. */
+    private String conv(Convolution c) {
+        Map<String, Object> a = c.patches().attributes();
+        Graph.Value image = c.patches().inputs().get(0);
+        int kh = (int) a.get("kh"), kw = (int) a.get("kw"), sh = (int) a.get("strideH"), sw = (int) a.get("strideW");
+        Nn.Padding padding = (Nn.Padding) a.get("padding");
+        long[] ph = samePads(image.shape().dim(1), kh, sh, padding), pw = samePads(image.shape().dim(2), kw, sw, padding);
+        String filters = initializer(source.parameter(c.filters()).name(), Ops.transpose(source.parameter(c.filters()).value(), 3, 2, 0, 1));
+        String nchw = add("Transpose", new AttributeProto[] {ints("perm", 0, 3, 1, 2)}, name(image));
+        String y = add("Conv", new AttributeProto[] {ints("kernel_shape", kh, kw), ints("strides", sh, sw), ints("pads", ph[0], pw[0], ph[1], pw[1])},
+                nchw, filters);
+        return add("Transpose", new AttributeProto[] {ints("perm", 0, 2, 3, 1)}, y);
     }
 
     /** A recorded shape with its first dimension left to follow the batch, as a graph's replay does. */

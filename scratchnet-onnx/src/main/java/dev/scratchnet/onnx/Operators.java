@@ -214,19 +214,27 @@ final class Operators {
                 return new long[4];
             }
             case "SAME_UPPER", "SAME_LOWER" -> {
-                long[] pads = new long[4];
-                int[] size = {h, w};
-                for (int i = 0; i < 2; i++) {
-                    long out = (size[i] + strides[i] - 1) / strides[i];
-                    long total = Math.max(0, (out - 1) * strides[i] + kernel[i] - size[i]);
-                    long small = total / 2, large = total - small;
-                    pads[i] = autoPad.equals("SAME_UPPER") ? small : large;
-                    pads[i + 2] = total - pads[i];
+                long[] pads = sameUpper(h, w, kernel, strides);
+                if (autoPad.equals("SAME_LOWER")) {
+                    return new long[] {pads[2], pads[3], pads[0], pads[1]};
                 }
                 return pads;
             }
             default -> throw new Unsupported("auto_pad " + autoPad + "; supported: NOTSET, VALID, SAME_UPPER, SAME_LOWER");
         }
+    }
+
+    /** The pads (top, left, bottom, right) of TensorFlow's SAME rule, ONNX's SAME_UPPER. */
+    private static long[] sameUpper(int h, int w, long[] kernel, long[] strides) {
+        long[] pads = new long[4];
+        int[] size = {h, w};
+        for (int i = 0; i < 2; i++) {
+            long out = (size[i] + strides[i] - 1) / strides[i];
+            long total = Math.max(0, (out - 1) * strides[i] + kernel[i] - size[i]);
+            pads[i] = total / 2;
+            pads[i + 2] = total - total / 2;
+        }
+        return pads;
     }
 
     private static void requireOnes(Node n, String attribute) {
@@ -249,7 +257,10 @@ final class Operators {
         long[] strides = n.ints("strides", new long[] {1, 1});
         require(kernel.length == 2 && kernel[0] == w[2] && kernel[1] == w[3], "kernel_shape " + Arrays.toString(kernel) + " does not fit weights " + Arrays.toString(w));
         long[] pads = spatialPads(n, x[0].shape().dim(2), x[0].shape().dim(3), kernel, strides);
-        Tensor patches = Nn.extractPatches(toPaddedNhwc(x[0], pads, 0), w[2], w[3], (int) strides[0], (int) strides[1], Nn.Padding.VALID, 0);
+        // Pads that TensorFlow's SAME rule gives (PyTorch's padding=1 for a 3x3 kernel, say) need no padded copy.
+        boolean same = Arrays.equals(pads, sameUpper(x[0].shape().dim(2), x[0].shape().dim(3), kernel, strides));
+        Tensor patches = Nn.extractPatches(same ? transpose(x[0], 0, 2, 3, 1) : toPaddedNhwc(x[0], pads, 0), w[2], w[3], (int) strides[0],
+                (int) strides[1], same ? Nn.Padding.SAME : Nn.Padding.VALID, 0);
         // ONNX weights [out, in, kh, kw] as the patches' (row, column, channel) order: [kh·kw·in, out]
         Tensor filters = reshape(transpose(x[1], 2, 3, 1, 0), w[2] * w[3] * w[1], w[0]);
         Tensor y = Ops.matmul(patches, filters);
