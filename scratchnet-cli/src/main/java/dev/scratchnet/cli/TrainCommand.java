@@ -115,6 +115,7 @@ final class TrainCommand implements Callable<Integer> {
     private boolean quiet;
 
     @Override
+    @SuppressWarnings("try") // the claim holds --save for this run while it is open
     public Integer call() throws Exception {
         validate();
         dataOptions.applyThreads(spec);

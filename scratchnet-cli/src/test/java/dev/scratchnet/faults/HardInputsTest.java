@@ -157,6 +157,7 @@ class HardInputsTest {
     // ---------------------------------------------------------------- runs that would clobber each other
 
     @Test
+    @SuppressWarnings("try") // the other run's claim is held while it is open
     void runsNeverShareAFolderOrACheckpoint() throws Exception {
         Path out = dir.resolve("run");
         assertEquals(0, run(train("--epochs", "1", "--out", out.toString())).code());

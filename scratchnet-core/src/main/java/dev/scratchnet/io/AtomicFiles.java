@@ -44,6 +44,7 @@ public final class AtomicFiles {
      * @param writer writes the contents
      * @throws IOException when the file cannot be written; the target is then as it was
      */
+    @SuppressWarnings("try") // the lock marks the file as being written while it is open
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);

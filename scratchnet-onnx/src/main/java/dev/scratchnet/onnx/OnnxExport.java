@@ -326,7 +326,8 @@ public final class OnnxExport {
         return output;
     }
 
-    private static AttributeProto ints(String name, long... values) {
+    /** An INTS attribute. */
+    static AttributeProto ints(String name, long... values) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long v : values) {
             a.addInts(v);
@@ -334,7 +335,8 @@ public final class OnnxExport {
         return a.build();
     }
 
-    private static AttributeProto integer(String name, long value) {
+    /** An INT attribute. */
+    static AttributeProto integer(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 

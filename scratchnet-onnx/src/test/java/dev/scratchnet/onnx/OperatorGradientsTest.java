@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.scratchnet.onnx.OnnxExport.integer;
+import static dev.scratchnet.onnx.OnnxExport.ints;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -34,18 +36,6 @@ class OperatorGradientsTest {
     @TempDir
     Path dir;
     private final Generator random = Generator.fromSeed(3);
-
-    private static AttributeProto ints(String name, long... values) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            a.addInts(v);
-        }
-        return a.build();
-    }
-
-    private static AttributeProto integer(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
-    }
 
     private static AttributeProto real(String name, float value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
