@@ -391,8 +391,8 @@ final class TrainCommand implements Callable<Integer> {
     private void requireMemoryFor(int inputs, int classes) {
         long parameters = Models.parameterCount(model, inputs, hidden, classes);
         String shortfall = dev.scratchnet.tensor.Memory.shortfall(4 * 4 * parameters);
-        require(shortfall == null, "--hidden " + hidden + " makes a model of " + parameters + " parameters, whose weights, gradients and optimizer state "
-                + shortfall);
+        require(shortfall == null, "--hidden " + hidden + " makes a model of " + parameters + " parameters: training it (weights, gradients, "
+                + "optimizer state) " + shortfall);
     }
 
     private void require(boolean ok, String message) {
