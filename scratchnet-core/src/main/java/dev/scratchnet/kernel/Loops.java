@@ -30,6 +30,12 @@ public interface Loops {
     void unsignedBytesDivided(byte[] src, int off, float[] out, int n, float divisor);
 
     /**
+     * Max pooling over windows wholly inside NHWC images (VALID padding): each window's maximum into {@code out} and
+     * where it came from into {@code from}, as {@link Pool#argmaxValid} gives them, the first of equal maxima.
+     */
+    void maxPool(float[] in, int off, int batch, int h, int w, int c, int size, int stride, int oh, int ow, int[] from, float[] out);
+
+    /**
      * Keras' Adam in place: {@code m += (g - m)(1 - beta1)}, {@code v += (g² - v)(1 - beta2)},
      * {@code var -= alpha · m / (sqrt(v) + epsilon)}, with the bias correction already folded into {@code alpha}.
      * The variable is seen as rows of {@code cols} elements ({@code n} in all), so that large ones can be split

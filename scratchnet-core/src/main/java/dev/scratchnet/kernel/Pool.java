@@ -45,6 +45,45 @@ public final class Pool {
     }
 
     /**
+     * {@link #argmax} for float32 windows that lie wholly inside the image (VALID padding), found by reading the
+     * image in place: for each window, cell by cell in row-major order, the channels side by side. The same winners
+     * as {@link #argmax}, the first of equal maxima; no index map is read. The maxima themselves go to {@code out}.
+     */
+    public static void argmaxValid(float[] in, int off, int batch, int h, int w, int c, int size, int stride, int oh, int ow, int[] from,
+                                   float[] out) {
+        int exampleSize = h * w * c;
+        int parts = batch >= 8 ? Parallel.threads() : 1;
+        Parallel.forEach(parts, part -> {
+            float[] best = new float[c];
+            for (int e = batch * part / parts; e < batch * (part + 1) / parts; e++) {
+                int first = e * exampleSize;
+                for (int y = 0; y < oh; y++) {
+                    for (int x = 0; x < ow; x++) {
+                        int o = ((e * oh + y) * ow + x) * c, corner = first + (y * stride * w + x * stride) * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            best[ch] = in[off + corner + ch];
+                            from[o + ch] = corner + ch;
+                        }
+                        for (int i = 0; i < size; i++) {
+                            for (int j = i == 0 ? 1 : 0; j < size; j++) {
+                                int cell = corner + (i * w + j) * c;
+                                for (int ch = 0; ch < c; ch++) {
+                                    float v = in[off + cell + ch];
+                                    if (v > best[ch]) {
+                                        best[ch] = v;
+                                        from[o + ch] = cell + ch;
+                                    }
+                                }
+                            }
+                        }
+                        System.arraycopy(best, 0, out, o, c);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
      * The gradient of max pooling: {@code dx[from[i]] += dy[i]} for the {@code batch} examples' outputs (each
      * example's cells lie in its own part of {@code dx}, so examples run side by side). {@code dx} starts at zero.
      */

@@ -14,6 +14,11 @@ public final class ScalarLoops implements Loops {
     }
 
     @Override
+    public void maxPool(float[] in, int off, int batch, int h, int w, int c, int size, int stride, int oh, int ow, int[] from, float[] out) {
+        Pool.argmaxValid(in, off, batch, h, w, c, size, stride, oh, ow, from, out);
+    }
+
+    @Override
     public void zip(BinaryOp op, BroadcastPlan plan, float[] a, int aOff, float[] b, int bOff, float[] out) {
         int len = plan.runLength(), as = plan.step(0), bs = plan.step(1);
         for (BroadcastPlan.Cursor c = plan.cursor(); c.next(); ) {

@@ -45,6 +45,45 @@ final class VectorLoops implements Loops {
         };
     }
 
+    /**
+     * A vector of channels at a time: each window's first cell, then every later cell blended in where it is greater,
+     * with its index. Channel counts that are not whole vectors run {@link Pool#argmaxValid}.
+     */
+    @Override
+    public void maxPool(float[] in, int off, int batch, int h, int w, int c, int size, int stride, int oh, int ow, int[] from, float[] out) {
+        if (c % L != 0) {
+            Pool.argmaxValid(in, off, batch, h, w, c, size, stride, oh, ow, from, out);
+            return;
+        }
+        IntVector lanes = IntVector.zero(INTS).addIndex(1);
+        int exampleSize = h * w * c;
+        int parts = batch >= 8 ? Parallel.threads() : 1;
+        Parallel.forEach(parts, part -> {
+            for (int e = batch * part / parts; e < batch * (part + 1) / parts; e++) {
+                for (int y = 0; y < oh; y++) {
+                    for (int x = 0; x < ow; x++) {
+                        int o = ((e * oh + y) * ow + x) * c, corner = e * exampleSize + (y * stride * w + x * stride) * c;
+                        for (int ch = 0; ch < c; ch += L) {
+                            FloatVector best = FloatVector.fromArray(S, in, off + corner + ch);
+                            IntVector index = lanes.add(corner + ch);
+                            for (int i = 0; i < size; i++) {
+                                for (int j = i == 0 ? 1 : 0; j < size; j++) {
+                                    int cell = corner + (i * w + j) * c + ch;
+                                    FloatVector v = FloatVector.fromArray(S, in, off + cell);
+                                    var greater = v.compare(VectorOperators.GT, best);
+                                    best = best.blend(v, greater);
+                                    index = index.blend(lanes.add(cell), greater.cast(INTS));
+                                }
+                            }
+                            index.intoArray(from, o + ch);
+                            best.intoArray(out, o + ch);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
     @Override
     public void zip(BinaryOp op, BroadcastPlan plan, float[] a, int aOff, float[] b, int bOff, float[] out) {
         int len = plan.runLength(), runs = plan.runs();

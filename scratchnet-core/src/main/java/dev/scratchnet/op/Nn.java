@@ -2,6 +2,7 @@ package dev.scratchnet.op;
 
 import dev.scratchnet.kernel.Gather;
 import dev.scratchnet.kernel.Im2Col;
+import dev.scratchnet.kernel.Kernels;
 import dev.scratchnet.kernel.Pool;
 import dev.scratchnet.tensor.DType;
 import dev.scratchnet.tensor.Shape;
@@ -151,18 +152,22 @@ public final class Nn {
         Windows g = Windows.of("maxPool2d", x.shape(), size, size, stride, stride, padding);
         long started = Profiler.start();
         int n = x.dim(0), exampleSize = g.h * g.w * g.c, outSize = n * g.oh * g.ow * g.c;
-        int[] map = g.map(), from = new int[outSize];
+        int[] from = new int[outSize];
         // SAME pads less than a window on each side, so every window holds a cell of the image and has a winner.
         Object out;
         if (x.dtype() == DType.FLOAT32) {
             float[] in = x.floats(), o = StepBuffers.floats(outSize);
             int off = x.offset();
-            Pool.argmax(n, exampleSize, map, size * size, g.c, (a, b) -> in[off + a] > in[off + b], from);
-            Gather.gather(in, off, from, o);
+            if (padding == Padding.VALID) {
+                Kernels.loops().maxPool(in, off, n, g.h, g.w, g.c, size, stride, g.oh, g.ow, from, o);
+            } else {
+                Pool.argmax(n, exampleSize, g.map(), size * size, g.c, (a, b) -> in[off + a] > in[off + b], from);
+                Gather.gather(in, off, from, o);
+            }
             out = o;
         } else {
             double[] in = x.toDoubleArray(), o = new double[outSize];
-            Pool.argmax(n, exampleSize, map, size * size, g.c, (a, b) -> in[a] > in[b], from);
+            Pool.argmax(n, exampleSize, g.map(), size * size, g.c, (a, b) -> in[a] > in[b], from);
             Gather.gather(in, 0, from, o);
             out = Storage.convert(o, 0, outSize, x.dtype());
         }

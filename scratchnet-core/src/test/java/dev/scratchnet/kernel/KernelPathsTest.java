@@ -128,6 +128,28 @@ class KernelPathsTest {
         }
     }
 
+    @Property(tries = 30)
+    void maxPoolingGivesTheSameWinnersOnBothPaths(@ForAll @IntRange(min = 1, max = 70) int channels, @ForAll @IntRange(min = 2, max = 3) int size,
+                                                  @ForAll @IntRange(min = 1, max = 3) int stride, @ForAll boolean ties) {
+        int batch = 9, h = 7, w = 8, oh = (h - size) / stride + 1, ow = (w - size) / stride + 1;
+        float[] in = random(1 + batch * h * w * channels, channels);
+        if (ties) {
+            for (int i = 0; i < in.length; i++) {
+                in[i] = Math.round(in[i]);
+            }
+        }
+        int outputs = batch * oh * ow * channels;
+        int[] expectedFrom = new int[outputs], gotFrom = new int[outputs];
+        float[] expected = new float[outputs], got = new float[outputs];
+        scalarLoops.maxPool(in, 1, batch, h, w, channels, size, stride, oh, ow, expectedFrom, expected);
+        vectorLoops.maxPool(in, 1, batch, h, w, channels, size, stride, oh, ow, gotFrom, got);
+        assertArrayEquals(expectedFrom, gotFrom, "the same cells win, the first of equal maxima");
+        assertArrayEquals(expected, got);
+        for (int i = 0; i < outputs; i++) {
+            assertEquals(in[1 + expectedFrom[i]], expected[i], 0, "the maximum is the winner's value");
+        }
+    }
+
     @Property(tries = 40)
     void elementwiseLoopsGiveTheSameBits(@ForAll @IntRange(min = 1, max = 40) int rows, @ForAll @IntRange(min = 1, max = 70) int cols) {
         float[] a = random(rows * cols, rows), b = random(cols, cols), bFull = random(rows * cols, 7);
