@@ -19,7 +19,7 @@ import java.util.Arrays;
  * model of one float input (say {@code [N, 784]}, {@code [N, 1, 28, 28]} or {@code [N, 28, 28, 1]}) whose first output is
  * {@code [N, classes]} logits or probabilities.
  */
-record Classifier(Layer logits, int inputs, int classes) {
+record Classifier(Layer logits, int inputs, int classes, String about) {
     static boolean isOnnx(Path file) {
         return file.getFileName() != null && file.getFileName().toString().endsWith(".onnx");
     }
@@ -27,7 +27,7 @@ record Classifier(Layer logits, int inputs, int classes) {
     static Classifier load(Path file) throws IOException {
         if (!isOnnx(file)) {
             Model model = TrainingState.loadTrained(file);
-            return new Classifier(model.network(), model.spec().inputs(), model.spec().classes());
+            return new Classifier(model.network(), model.spec().inputs(), model.spec().classes(), model.toString());
         }
         OnnxModel onnx = Onnx.load(file);
         int inputs = inputsOf(onnx, file);
@@ -36,7 +36,7 @@ record Classifier(Layer logits, int inputs, int classes) {
             throw new FileFormatException(file, -1, "gives an output of shape " + probe.shape() + " for one example; a classifier gives [N, classes]");
         }
         Layer logits = onnx.outputsProbabilities() ? (x, training) -> Ops.log(onnx.apply(x, training)) : onnx;
-        return new Classifier(logits, inputs, probe.dim(1));
+        return new Classifier(logits, inputs, probe.dim(1), onnx.toString());
     }
 
     /** The pixels one example of an ONNX model's single float32 input holds; its batch dimension is the first. */

@@ -11,7 +11,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "scratchnet", mixinStandardHelpOptions = true, version = "scratchnet 0.1.0",
         description = "A deep-learning engine written from scratch in pure Java.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, ServeCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -82,6 +82,6 @@ public final class Main implements Runnable {
     /** Without a command there is nothing to do: a usage error. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, eval, predict, export or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, eval, predict, export, serve or bench");
     }
 }

@@ -35,18 +35,43 @@ public final class DigitImages {
         if (Files.isDirectory(file)) {
             throw new FileFormatException(file, -1, "is a directory, not an image");
         }
-        BufferedImage image;
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            return decode(in, file.toString());
+        }
+    }
+
+    /**
+     * A picture's bytes (PNG, JPEG, or what else ImageIO reads), prepared as {@link #read} prepares a file's.
+     *
+     * @param bytes the encoded picture
+     * @param name  names the picture in errors
+     * @return a float32 [784] tensor in [0, 1]
+     * @throws FileFormatException when the bytes are no picture, a picture too large, or a blank one
+     */
+    public static Tensor decode(byte[] bytes, String name) throws FileFormatException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return decode(in, name);
+        } catch (FileFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new FileFormatException(name, -1, "is a broken image (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Decodes one picture, refusing from its header one too large to decode, then prepares it. */
+    private static Tensor decode(ImageInputStream in, String name) throws IOException {
+        BufferedImage image;
+        try {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                throw new FileFormatException(file, -1, "is not an image that can be read (PNG or JPEG)");
+                throw new FileFormatException(name, -1, "is not an image that can be read (PNG or JPEG)");
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > MAX_PIXELS) {
-                    throw new FileFormatException(file, -1, "is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels; pictures of up to "
+                    throw new FileFormatException(name, -1, "is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels; pictures of up to "
                             + MAX_PIXELS / 1_000_000 + " megapixels are read (scale it down first)");
                 }
                 image = reader.read(0);
@@ -56,15 +81,15 @@ public final class DigitImages {
         } catch (FileFormatException | java.nio.file.FileSystemException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new FileFormatException(file, -1, "is a broken image (" + e.getMessage() + ")");
+            throw new FileFormatException(name, -1, "is a broken image (" + e.getMessage() + ")");
         }
         if (image == null || image.getWidth() == 0 || image.getHeight() == 0) {
-            throw new FileFormatException(file, -1, "is not an image that can be read (PNG or JPEG)");
+            throw new FileFormatException(name, -1, "is not an image that can be read (PNG or JPEG)");
         }
         try {
             return toMnist(image);
         } catch (IllegalArgumentException e) {
-            throw new FileFormatException(file, -1, e.getMessage());
+            throw new FileFormatException(name, -1, e.getMessage());
         }
     }
 
