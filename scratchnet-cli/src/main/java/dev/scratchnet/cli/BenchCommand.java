@@ -44,6 +44,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Fewer repetitions and only the chapter's recipe, for a fast look.")
     private boolean quick;
 
+    @Option(names = "--serve", description = "Only the prediction API under load: 64 clients sending PNGs for 10 s (5 s with --quick).")
+    private boolean serve;
+
     /** A training configuration: hidden units, batch size and the epochs measured after the warm-up (odd: a median). */
     private record Config(String name, int hidden, int batch, int measured) {
     }
@@ -64,6 +67,11 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         dataOptions.applyThreads(spec);
+        if (serve) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            ServeLoad.run(spec.commandLine().getOut(), 64, quick ? 5 : 10);
+            return 0;
+        }
         PrintWriter out = spec.commandLine().getOut();
         int n = Parallel.threads();
         out.printf("scratchnet bench: %d thread(s), %s kernels, Java %s%n", n, Kernels.vectorized() ? "Vector API" : "portable scalar",

@@ -1,0 +1,113 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.models.Model;
+import dev.scratchnet.models.Models;
+
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The load driver of {@code bench --serve}: the prediction API of the chapter's model on this machine, and
+ * {@code clients} clients each sending a 280x280 PNG of a drawn digit (what the page sends), one request after another,
+ * for {@code seconds}; then requests per second, the median and the 99th percentile of the latency, and the errors.
+ */
+final class ServeLoad {
+    private ServeLoad() {
+    }
+
+    static void run(PrintWriter out, int clients, int seconds) throws Exception {
+        Path file = Files.createTempFile("scratchnet-serve-bench", ".safetensors");
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            new Model.Spec(Models.Kind.chapter, 784, 128, 10, 0).build(1).save(file);
+            try (PredictionServer server = new PredictionServer(Classifier.load(file), Map.of("model", "chapter"), "127.0.0.1", 0, 30_000)) {
+                byte[] png = drawnDigit();
+                HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/predict"))
+                        .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png)).build();
+                for (int i = 0; i < 200; i++) {
+                    client.send(request, HttpResponse.BodyHandlers.ofString());
+                }
+                long end = System.nanoTime() + seconds * 1_000_000_000L;
+                List<Future<long[]>> results = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    results.add(pool.submit(() -> {
+                        List<Long> latencies = new ArrayList<>();
+                        long errors = 0;
+                        while (System.nanoTime() < end) {
+                            long start = System.nanoTime();
+                            try {
+                                errors += client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200 ? 0 : 1;
+                            } catch (IOException e) {
+                                errors++;
+                            }
+                            latencies.add(System.nanoTime() - start);
+                        }
+                        long[] measured = new long[latencies.size() + 1];
+                        measured[0] = errors;
+                        for (int i = 0; i < latencies.size(); i++) {
+                            measured[i + 1] = latencies.get(i);
+                        }
+                        return measured;
+                    }));
+                }
+                long errors = 0;
+                List<Long> all = new ArrayList<>();
+                for (Future<long[]> r : results) {
+                    long[] values = r.get();
+                    errors += values[0];
+                    for (int i = 1; i < values.length; i++) {
+                        all.add(values[i]);
+                    }
+                }
+                long[] sorted = all.stream().mapToLong(Long::longValue).toArray();
+                Arrays.sort(sorted);
+                out.printf("serve: %d clients for %d s, each a %d-byte PNG of a drawn digit at a time, to the chapter's model%n", clients, seconds,
+                        png.length);
+                out.printf("%d requests, %.0f a second, latency p50 %.1f ms, p99 %.1f ms, %d errors%n", sorted.length, sorted.length / (double) seconds,
+                        sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6, errors);
+            }
+        } finally {
+            pool.shutdownNow();
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** A "4" drawn as the page draws: black strokes 18 pixels wide on a white 280x280 pad. */
+    private static byte[] drawnDigit() throws IOException {
+        BufferedImage image = new BufferedImage(280, 280, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 280, 280);
+        g.setColor(Color.BLACK);
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setStroke(new BasicStroke(18, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        g.drawLine(90, 50, 70, 160);
+        g.drawLine(70, 160, 200, 160);
+        g.drawLine(170, 60, 170, 240);
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        return png.toByteArray();
+    }
+}
