@@ -49,7 +49,8 @@ public final class DigitImages {
      * @throws FileFormatException when the bytes are no picture, a picture too large, or a blank one
      */
     public static Tensor decode(byte[] bytes, String name) throws FileFormatException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        // In memory: ImageIO's own stream for an InputStream would cache it in a temporary file.
+        try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
             return decode(in, name);
         } catch (FileFormatException e) {
             throw e;
@@ -104,15 +105,14 @@ public final class DigitImages {
     public static Tensor toMnist(BufferedImage image) {
         int w = image.getWidth(), h = image.getHeight();
         float[] gray = new float[w * h];
+        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
         boolean transparent = false;
-        for (int y = 0; y < h && image.getColorModel().hasAlpha(); y++) {
-            for (int x = 0; x < w && !transparent; x++) {
-                transparent = (image.getRGB(x, y) >>> 24) < 128;
-            }
+        for (int i = 0; i < argb.length && !transparent && image.getColorModel().hasAlpha(); i++) {
+            transparent = (argb[i] >>> 24) < 128;
         }
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                int rgb = image.getRGB(x, y);
+                int rgb = argb[y * w + x];
                 float alpha = ((rgb >>> 24) & 0xFF) / 255f;
                 float luma = (0.299f * ((rgb >> 16) & 0xFF) + 0.587f * ((rgb >> 8) & 0xFF) + 0.114f * (rgb & 0xFF)) / 255f;
                 // On a transparent background the strokes are what is opaque, whatever their colour.
