@@ -49,7 +49,6 @@ final class PredictionServer implements AutoCloseable {
     }
 
     private final Classifier model;
-    private final Map<String, Object> description;
     private final Javalin app;
     private final ServerConnector connector;
 
@@ -63,7 +62,6 @@ final class PredictionServer implements AutoCloseable {
             throw new IllegalArgumentException("serve needs a model of 28x28 images (784 inputs); this one takes " + model.inputs());
         }
         this.model = model;
-        this.description = description;
         ServerConnector[] made = new ServerConnector[1];
         app = Javalin.create(config -> {
             config.showJavalinBanner = false;
