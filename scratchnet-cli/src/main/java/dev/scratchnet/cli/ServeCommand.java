@@ -46,6 +46,10 @@ final class ServeCommand implements Callable<Integer> {
         description.put("model", classifier.about());
         description.put("inputs", classifier.inputs());
         description.put("classes", classifier.classes());
+        if (!Classifier.isOnnx(model)) {
+            String accuracy = dev.scratchnet.io.Checkpoint.load(model).metadata().get(TrainingState.TEST_ACCURACY);
+            description.put("test accuracy", accuracy != null ? accuracy : "not recorded in the checkpoint");
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (!InetAddress.getByName(host).isLoopbackAddress()) {
             spec.commandLine().getErr().println("scratchnet: warning: serving on " + host + ", so other machines can reach the page and the API");

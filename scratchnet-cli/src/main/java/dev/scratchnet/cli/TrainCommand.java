@@ -146,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
         if (init != null && Classifier.isOnnx(init)) {
             OnnxModel onnx = fineTuned(init, inputs, classes);
             network = onnx;
-            saver = (file, epoch) -> onnx.save(file);
+            saver = (file, epoch, accuracy) -> onnx.save(file);
         } else {
             Model built;
             try {
@@ -164,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
                 TrainingState.loadWeights(Checkpoint.load(init), init, built);
             }
             network = built.network();
-            saver = (file, epoch) -> TrainingState.save(file, built, opt, epoch, config);
+            saver = (file, epoch, accuracy) -> TrainingState.save(file, built, opt, epoch, accuracy, config);
         }
 
         RunFolder run = out != null ? RunFolder.at(out, config, done) : RunFolder.fresh(Path.of("runs",
@@ -248,6 +248,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             console.println(quiet ? e.toString() : String.format("%s  (loss %.4f, %.2f s)", e, e.trainLoss(), e.seconds()));
             console.flush();
+            testAccuracy = e.testAccuracy();
             try {
                 if (save != null && (saveEveryEpoch || e.number() == epochs)) {
                     save(e.number());
@@ -260,6 +261,8 @@ final class TrainCommand implements Callable<Integer> {
 
         /** Where the last checkpoint went: {@code --save}, or the run folder when that could not be written. */
         Path savedTo;
+        /** The last epoch's test accuracy, kept with the checkpoint; NaN before the first epoch. */
+        double testAccuracy = Double.NaN;
 
         /**
          * Writes the checkpoint to {@code --save}; if that fails after training, into the run folder instead, so that the
@@ -267,12 +270,12 @@ final class TrainCommand implements Callable<Integer> {
          */
         void save(int epoch) throws IOException {
             try {
-                saver.save(save, epoch);
+                saver.save(save, epoch, testAccuracy);
                 savedTo = save;
             } catch (IOException failure) {
                 String name = save.getFileName().toString();
                 Path fallback = run.dir().resolve("model" + name.substring(name.lastIndexOf('.')));
-                saver.save(fallback, epoch);
+                saver.save(fallback, epoch, testAccuracy);
                 savedTo = fallback;
                 spec.commandLine().getErr().println("scratchnet: could not write " + save + " (" + Main.describe(failure)
                         + "); the model of epoch " + epoch + " was saved to " + fallback + " instead");
@@ -280,10 +283,13 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Writes the trained model: a checkpoint with the optimizer's state, or the fine-tuned ONNX model. */
+    /**
+     * Writes the trained model: a checkpoint with the optimizer's state and the last test accuracy (NaN before any
+     * epoch), or the fine-tuned ONNX model.
+     */
     @FunctionalInterface
     private interface Saver {
-        void save(Path file, int epoch) throws IOException;
+        void save(Path file, int epoch, double testAccuracy) throws IOException;
     }
 
     /** The ONNX model that {@code --init} names, checked to take the data set's images and give logits for its classes. */

@@ -17,16 +17,16 @@ import java.util.Map;
 /**
  * A checkpoint of a training run: the model's own checkpoint ({@link Model#toCheckpoint}: its variables and what
  * rebuilds it), plus Adam's moments under {@code adam.m/NAME} and {@code adam.v/NAME}, and in the metadata the last
- * complete epoch, the optimizer's step count and the run's settings, so that {@code --resume} continues exactly where
- * the run stopped.
+ * complete epoch, the optimizer's step count, its test accuracy and the run's settings, so that {@code --resume}
+ * continues exactly where the run stopped and {@code serve} can say how good the model is.
  */
 final class TrainingState {
-    static final String EPOCH = "epoch", ITERATIONS = "iterations", CONFIG = "config";
+    static final String EPOCH = "epoch", ITERATIONS = "iterations", CONFIG = "config", TEST_ACCURACY = "test_accuracy";
 
     private TrainingState() {
     }
 
-    static void save(Path file, Model model, Optimizer optimizer, int epoch, String config) throws IOException {
+    static void save(Path file, Model model, Optimizer optimizer, int epoch, double testAccuracy, String config) throws IOException {
         Checkpoint weights = model.toCheckpoint();
         Map<String, Tensor> tensors = new LinkedHashMap<>(weights.tensors());
         if (optimizer instanceof Adam adam) {
@@ -42,6 +42,9 @@ final class TrainingState {
         metadata.put(EPOCH, Integer.toString(epoch));
         metadata.put(ITERATIONS, Long.toString(optimizer.iterations()));
         metadata.put(CONFIG, config);
+        if (Double.isFinite(testAccuracy)) {
+            metadata.put(TEST_ACCURACY, Double.toString(testAccuracy));
+        }
         new Checkpoint(tensors, metadata).save(file);
     }
 

@@ -64,6 +64,9 @@ class ToolTest {
                 assertArrayEquals(a.tensors().get(name).toFloatArray(), b.tensors().get(name).toFloatArray(), ext + ": " + name + " is the same to the bit");
             }
             assertEquals("4", b.metadata().get("epoch"));
+            String lastLine = full.out().strip().lines().reduce((x, y) -> y).orElseThrow();
+            assertEquals(lastLine.substring(lastLine.lastIndexOf(' ') + 1), String.format(java.util.Locale.ROOT, "%.4f",
+                    Double.parseDouble(a.metadata().get("test_accuracy"))), "the checkpoint keeps the last test accuracy");
             assertEquals(a.metadata().get("iterations"), b.metadata().get("iterations"));
             List<String> history = Files.readAllLines(dir.resolve("b" + ext).resolve("metrics.csv"));
             assertEquals(5, history.size(), "the resumed run's folder keeps epochs 1-2 and adds 3-4: " + history);
