@@ -68,7 +68,6 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         dataOptions.applyThreads(spec);
         if (serve) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
             ServeLoad.run(spec.commandLine().getOut(), 64, quick ? 5 : 10);
             return 0;
         }

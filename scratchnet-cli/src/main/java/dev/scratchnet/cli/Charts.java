@@ -72,6 +72,11 @@ final class Charts {
 
     /** W1's columns as square tiles, one per hidden unit, in a grid; blue negative, red positive. */
     static void weights(Tensor w1, int side, Path file) throws IOException {
+        write(weightTiles(w1, side), file);
+    }
+
+    /** The picture of {@link #weights}. */
+    static BufferedImage weightTiles(Tensor w1, int side) {
         int units = w1.dim(1), cols = (int) Math.ceil(Math.sqrt(units)), rows = (units + cols - 1) / cols, scale = 3, gap = 2;
         float[] w = w1.toFloatArray();
         float max = 1e-12f;
@@ -88,7 +93,7 @@ final class Charts {
                 fill(image, x0 + (p % side) * scale, y0 + (p / side) * scale, scale, c);
             }
         }
-        write(image, file);
+        return image;
     }
 
     /** Up to {@code limit} misclassified test images, each with "true→predicted" above it. */

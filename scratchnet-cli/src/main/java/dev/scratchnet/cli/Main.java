@@ -24,6 +24,10 @@ public final class Main implements Runnable {
      */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        // The web server's log (Jetty, Javalin): warnings only, unless the user asks for more.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -114,6 +114,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the chapter's epoch lines.")
     private boolean quiet;
 
+    @Option(names = "--dashboard", description = "Show the training live on a page (loss, accuracy, weights, confusion matrix): http://127.0.0.1:PORT/dashboard.html.")
+    private boolean dashboard;
+
+    @Option(names = "--dashboard-port", defaultValue = "8081", description = "The dashboard's port (default: ${DEFAULT-VALUE}; 0 for any free one).")
+    private int dashboardPort;
+
     @Override
     @SuppressWarnings("try") // the claim holds --save for this run while it is open
     public Integer call() throws Exception {
@@ -169,7 +175,30 @@ final class TrainCommand implements Callable<Integer> {
 
         RunFolder run = out != null ? RunFolder.at(out, config, done) : RunFolder.fresh(Path.of("runs",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))), config);
-        Listener listener = new Listener(saver, run, console);
+        int side = (int) Math.round(Math.sqrt(inputs));
+        try (Dashboard board = dashboard ? new Dashboard("127.0.0.1", dashboardPort, run.dir(), () -> network.variables().get(0).value(), side) : null) {
+            if (board != null) {
+                console.println("Dashboard: http://127.0.0.1:" + board.port() + "/dashboard.html");
+                console.flush();
+            }
+            Listener listener = new Listener(saver, run, console, board, () -> Evaluation.of(network, xTest, yTest, classes).confusion());
+            train(network, data, opt, done, listener, console, run, classes, side);
+            if (board != null) {
+                board.done(run.dir().toString());
+                if (System.console() != null) {
+                    console.println("The dashboard stays open until Ctrl-C.");
+                    console.flush();
+                    new java.util.concurrent.CountDownLatch(1).await();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The epochs, then the profile, the checkpoint of a run with nothing to train, and the run folder's plots and report. */
+    private void train(Layer network, Prepared data, Optimizer opt, int done, Listener listener, PrintWriter console, RunFolder run, int classes,
+                       int side) throws IOException {
+        Tensor yTrain = data.yTrain(), xTest = data.xTest(), yTest = data.yTest();
         Profiler.enable(profile);
         NumericsCheck.enable(checkNumerics);
         long trainingStart = System.nanoTime();
@@ -196,12 +225,10 @@ final class TrainCommand implements Callable<Integer> {
             listener.save(done);
         }
         Evaluation test = Evaluation.of(network, xTest, yTest, classes);
-        int side = (int) Math.round(Math.sqrt(inputs));
         run.finish(network.variables().get(0).value(), side, test, xTest, yTest.toLongArray());
         if (!quiet) {
             console.println("Run folder: " + run.dir() + (save != null ? ", model: " + listener.savedTo : ""));
         }
-        return 0;
     }
 
     /** Shows training as it goes (a progress bar on a terminal, the epoch lines) and keeps the run folder and checkpoint current. */
@@ -214,10 +241,15 @@ final class TrainCommand implements Callable<Integer> {
         int epoch;
         int step;
 
-        Listener(Saver saver, RunFolder run, PrintWriter console) {
+        private final Dashboard board;
+        private final java.util.function.Supplier<long[][]> confusion;
+
+        Listener(Saver saver, RunFolder run, PrintWriter console, Dashboard board, java.util.function.Supplier<long[][]> confusion) {
             this.saver = saver;
             this.run = run;
             this.console = console;
+            this.board = board;
+            this.confusion = confusion;
         }
 
         @Override
@@ -226,6 +258,9 @@ final class TrainCommand implements Callable<Integer> {
             this.step = step;
             if (!Double.isFinite(loss)) {
                 throw new ArithmeticException("the training loss became " + loss + "; try a smaller --learning-rate, or --check-numerics to find the op");
+            }
+            if (board != null && (step % Dashboard.EVERY == 0 || step == steps)) {
+                board.step(epoch, step, steps, loss, accuracy);
             }
             if (!bar) {
                 return;
@@ -249,6 +284,9 @@ final class TrainCommand implements Callable<Integer> {
             console.println(quiet ? e.toString() : String.format("%s  (loss %.4f, %.2f s)", e, e.trainLoss(), e.seconds()));
             console.flush();
             testAccuracy = e.testAccuracy();
+            if (board != null) {
+                board.epoch(e, confusion.get());
+            }
             try {
                 if (save != null && (saveEveryEpoch || e.number() == epochs)) {
                     save(e.number());

@@ -1,0 +1,105 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.data.IdxFiles;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code train --dashboard} in a real Chromium: the page opened while a run trains receives its steps and epochs (the
+ * charts' points, the confusion matrix, the weights), and links the report when the run is over.
+ */
+@Tag("e2e")
+class DashboardTest {
+    @TempDir
+    Path dir;
+
+    /** A data set of 28x28 images (so that the first layer's weights are image tiles), three classes, learnable. */
+    private Path data() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("data"));
+        Random random = new Random(1);
+        for (String part : new String[] {"train", "t10k"}) {
+            int n = part.equals("train") ? 3000 : 300;
+            byte[] images = new byte[n * 784], labels = new byte[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = (byte) random.nextInt(3);
+                for (int p = 0; p < 784; p++) {
+                    images[i * 784 + p] = (byte) (p % 3 == labels[i] ? 120 + random.nextInt(100) : random.nextInt(60));
+                }
+            }
+            Files.write(folder.resolve(part + "-images-idx3-ubyte"), IdxFiles.idx(new int[] {n, 28, 28}, images));
+            Files.write(folder.resolve(part + "-labels-idx1-ubyte"), IdxFiles.idx(new int[] {n}, labels));
+        }
+        return folder;
+    }
+
+    @Test
+    void thePageReceivesTheRunAsItTrains() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String[] args = {"train", "--data", data().toString(), "--epochs", "40", "--hidden", "32", "--batch-size", "16", "--quiet",
+            "--out", dir.resolve("run").toString(), "--dashboard", "--dashboard-port", Integer.toString(port)};
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true)));
+        String url = "http://127.0.0.1:" + port;
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!out.toString().contains("Dashboard: ")) {
+            assertTrue(System.nanoTime() < deadline && !run.isDone(), "the dashboard started: " + out + err);
+            Thread.sleep(20);
+        }
+        assertEquals(url + "/dashboard.html", out.toString().lines().filter(l -> l.startsWith("Dashboard: ")).findFirst().orElseThrow()
+                .substring("Dashboard: ".length()));
+        assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(url + "/api/weights.png")).build(), HttpResponse.BodyHandlers.ofByteArray())
+                .statusCode());
+
+        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless", "--no-sandbox", "--disable-gpu",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory("chromium"), "--window-size=1300,1000");
+        ChromeDriver browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build(), options);
+        try {
+            browser.get(url + "/dashboard.html");
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript("return window.dashboard.epochs")).intValue() >= 2);
+            long steps = ((Number) browser.executeScript("return window.dashboard.steps")).longValue();
+            assertTrue(steps >= 2 * 3000 / 16 / Dashboard.EVERY, steps + " step points for two epochs");
+            assertEquals(4, browser.findElements(By.cssSelector("#confusion tr")).size(), "a header row and one row a class");
+            wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                    "const w = document.getElementById('weights'); return w.complete && w.naturalWidth > 0;"));
+            Files.createDirectories(Path.of("target", "screenshots"));
+            Files.write(Path.of("target", "screenshots", "dashboard.png"), browser.getScreenshotAs(OutputType.BYTES));
+            assertEquals(0, run.get().intValue(), err.toString());
+            wait.until(d -> !d.findElements(By.cssSelector("#done a")).isEmpty());
+            assertEquals(url + "/run/report.html", browser.findElement(By.cssSelector("#done a")).getAttribute("href"));
+        } finally {
+            browser.quit();
+        }
+        assertTrue(out.toString().contains("Epoch 40, Test Accuracy: "), out.toString());
+    }
+}
