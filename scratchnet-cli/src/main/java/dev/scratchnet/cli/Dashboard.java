@@ -47,6 +47,7 @@ final class Dashboard implements AutoCloseable {
                 files.location = Location.EXTERNAL;
             });
         });
+        app.get("/", ctx -> ctx.redirect("/dashboard.html"));
         app.sse("/api/training", page -> {
             page.keepAlive();
             page.onClose(() -> pages.remove(page));

@@ -84,7 +84,8 @@ class DashboardTest {
                 "--user-data-dir=" + Files.createTempDirectory("chromium"), "--window-size=1300,1000");
         ChromeDriver browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build(), options);
         try {
-            browser.get(url + "/dashboard.html");
+            browser.get(url + "/");
+            assertEquals(url + "/dashboard.html", browser.getCurrentUrl(), "the root leads to the dashboard");
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
             wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript("return window.dashboard.epochs")).intValue() >= 2);
             long steps = ((Number) browser.executeScript("return window.dashboard.steps")).longValue();
