@@ -63,6 +63,13 @@ events.addEventListener('done', message => {
   report.href = d.report;
   report.textContent = 'The run\'s report';
   done.append(report, ` (${d.runFolder}).`);
+  if (d.draw) {
+    const draw = document.createElement('a');
+    draw.id = 'draw';
+    draw.href = d.draw;
+    draw.textContent = 'Draw a digit for the model just trained';
+    done.append(' ', draw, '.');
+  }
   loss.update();
   accuracy.update();
   events.close();

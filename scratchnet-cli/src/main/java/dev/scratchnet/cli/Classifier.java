@@ -12,6 +12,8 @@ import dev.scratchnet.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A saved model that {@code eval} and {@code predict} use: its logits for a batch of float32 rows of pixels in 0..1,
@@ -37,6 +39,15 @@ record Classifier(Layer logits, int inputs, int classes, String about) {
         }
         Layer logits = onnx.outputsProbabilities() ? (x, training) -> Ops.log(onnx.apply(x, training)) : onnx;
         return new Classifier(logits, inputs, probe.dim(1), onnx.toString());
+    }
+
+    /** What the page's model panel and {@code GET /api/model} show: the model, its inputs and classes. */
+    Map<String, Object> description() {
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("model", about);
+        description.put("inputs", inputs);
+        description.put("classes", classes);
+        return description;
     }
 
     /** The pixels one example of an ONNX model's single float32 input holds; its batch dimension is the first. */

@@ -11,6 +11,7 @@ import javax.imageio.ImageIO;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -85,8 +86,13 @@ final class Dashboard implements AutoCloseable {
                 "seconds", e.seconds(), "confusion", confusion));
     }
 
-    void done(String runFolder) {
-        send("done", Map.of("runFolder", runFolder, "report", "/run/report.html"));
+    /** The run is over: its folder, its report, and where to draw digits for the model just trained (null when nowhere). */
+    void done(String runFolder, String drawPage) {
+        Map<String, Object> event = new HashMap<>(Map.of("runFolder", runFolder, "report", "/run/report.html"));
+        if (drawPage != null) {
+            event.put("draw", drawPage);
+        }
+        send("done", event);
     }
 
     private void send(String name, Object data) {

@@ -42,9 +42,7 @@ final class ServeCommand implements Callable<Integer> {
         Classifier classifier = Classifier.load(model);
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("file", model.getFileName().toString());
-        description.put("model", classifier.about());
-        description.put("inputs", classifier.inputs());
-        description.put("classes", classifier.classes());
+        description.putAll(classifier.description());
         if (!Classifier.isOnnx(model)) {
             String accuracy = dev.scratchnet.io.Checkpoint.load(model).metadata().get(TrainingState.TEST_ACCURACY);
             description.put("test accuracy", accuracy != null ? accuracy : "not recorded in the checkpoint");

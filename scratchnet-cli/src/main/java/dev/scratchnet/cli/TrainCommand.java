@@ -40,6 +40,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -120,6 +121,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dashboard-port", defaultValue = "8081", description = "The dashboard's port (default: ${DEFAULT-VALUE}; 0 for any free one).")
     private int dashboardPort;
 
+    @Option(names = "--dashboard-stay", negatable = true, description = "Keep the dashboard up after the run, with a page to draw digits for the "
+            + "model just trained, until Ctrl-C (default: on a terminal).")
+    private Boolean dashboardStay;
+
     @Override
     @SuppressWarnings("try") // the claim holds --save for this run while it is open
     public Integer call() throws Exception {
@@ -147,11 +152,13 @@ final class TrainCommand implements Callable<Integer> {
         };
         String config = config();
         Layer network;
+        String about;
         Saver saver;
         int done = 0;
         if (init != null && Classifier.isOnnx(init)) {
             OnnxModel onnx = fineTuned(init, inputs, classes);
             network = onnx;
+            about = onnx.toString();
             saver = (file, epoch, accuracy) -> onnx.save(file);
         } else {
             Model built;
@@ -170,6 +177,7 @@ final class TrainCommand implements Callable<Integer> {
                 TrainingState.loadWeights(Checkpoint.load(init), init, built);
             }
             network = built.network();
+            about = built.toString();
             saver = (file, epoch, accuracy) -> TrainingState.save(file, built, opt, epoch, accuracy, config);
         }
 
@@ -184,15 +192,27 @@ final class TrainCommand implements Callable<Integer> {
             Listener listener = new Listener(saver, run, console, board, () -> Evaluation.of(network, xTest, yTest, classes).confusion());
             train(network, data, opt, done, listener, console, run, classes, side);
             if (board != null) {
-                board.done(run.dir().toString());
-                if (System.console() != null) {
-                    console.println("The dashboard stays open until Ctrl-C.");
-                    console.flush();
-                    new java.util.concurrent.CountDownLatch(1).await();
+                if (dashboardStay != null ? dashboardStay : System.console() != null) {
+                    stayOpen(board, run, new Classifier(network, inputs, classes, about), listener.testAccuracy, console);
+                } else {
+                    board.done(run.dir().toString(), null);
                 }
             }
         }
         return 0;
+    }
+
+    /** Keeps the dashboard up until the process ends, and serves the draw-a-digit page for the model of 28x28 images just trained. */
+    private void stayOpen(Dashboard board, RunFolder run, Classifier trained, double testAccuracy, PrintWriter console) throws IOException, InterruptedException {
+        Map<String, Object> description = trained.description();
+        description.put("test accuracy", Double.isNaN(testAccuracy) ? "not measured" : String.format(Locale.ROOT, "%.4f", testAccuracy));
+        try (PredictionServer draw = trained.inputs() == 28 * 28 ? new PredictionServer(trained, description, "127.0.0.1", 0, 30_000) : null) {
+            String page = draw != null ? "http://127.0.0.1:" + draw.port() + "/" : null;
+            board.done(run.dir().toString(), page);
+            console.println("The dashboard stays open until Ctrl-C" + (page != null ? "; draw digits for the model just trained on " + page : "") + ".");
+            console.flush();
+            new java.util.concurrent.CountDownLatch(1).await();
+        }
     }
 
     /** The epochs, then the profile, the checkpoint of a run with nothing to train, and the run folder's plots and report. */

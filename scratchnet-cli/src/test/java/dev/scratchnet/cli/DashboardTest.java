@@ -1,5 +1,6 @@
 package dev.scratchnet.cli;
 
+import com.google.gson.JsonParser;
 import dev.scratchnet.data.IdxFiles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -64,14 +65,15 @@ class DashboardTest {
             port = free.getLocalPort();
         }
         String[] args = {"train", "--data", data().toString(), "--epochs", "40", "--hidden", "32", "--batch-size", "16", "--quiet",
-            "--out", dir.resolve("run").toString(), "--dashboard", "--dashboard-port", Integer.toString(port)};
+            "--out", dir.resolve("run").toString(), "--dashboard", "--dashboard-port", Integer.toString(port), "--dashboard-stay"};
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true)));
+        Thread run = new Thread(() -> Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true)));
+        run.start();
         String url = "http://127.0.0.1:" + port;
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!out.toString().contains("Dashboard: ")) {
-            assertTrue(System.nanoTime() < deadline && !run.isDone(), "the dashboard started: " + out + err);
+            assertTrue(System.nanoTime() < deadline && run.isAlive(), "the dashboard started: " + out + err);
             Thread.sleep(20);
         }
         assertEquals(url + "/dashboard.html", out.toString().lines().filter(l -> l.startsWith("Dashboard: ")).findFirst().orElseThrow()
@@ -95,12 +97,26 @@ class DashboardTest {
                     "const w = document.getElementById('weights'); return w.complete && w.naturalWidth > 0;"));
             Files.createDirectories(Path.of("target", "screenshots"));
             Files.write(Path.of("target", "screenshots", "dashboard.png"), browser.getScreenshotAs(OutputType.BYTES));
-            assertEquals(0, run.get().intValue(), err.toString());
             wait.until(d -> !d.findElements(By.cssSelector("#done a")).isEmpty());
             assertEquals(url + "/run/report.html", browser.findElement(By.cssSelector("#done a")).getAttribute("href"));
+
+            String draw = browser.findElement(By.id("draw")).getAttribute("href");
+            assertTrue(out.toString().contains("draw digits for the model just trained on " + draw), out.toString());
+            String accuracy = out.toString().lines().filter(l -> l.startsWith("Epoch 40, Test Accuracy: ")).findFirst().orElseThrow()
+                    .substring("Epoch 40, Test Accuracy: ".length(), "Epoch 40, Test Accuracy: ".length() + 6);
+            browser.get(draw);
+            wait.until(d -> d.findElement(By.id("model")).getText().contains(accuracy));
+            assertTrue(browser.findElement(By.id("model")).getText().contains("test accuracy"), "the model panel names the figure");
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(draw + "api/predict")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"pixels\": " + Arrays.toString(new int[28 * 28]) + "}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals(3, JsonParser.parseString(answer.body()).getAsJsonObject().getAsJsonArray("probabilities").size(), answer.body());
         } finally {
             browser.quit();
+            run.interrupt();
+            run.join(10_000);
         }
-        assertTrue(out.toString().contains("Epoch 40, Test Accuracy: "), out.toString());
+        assertFalse(run.isAlive(), "Ctrl-C's interruption ends the run");
     }
 }
