@@ -6,9 +6,15 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 
 /**
@@ -105,7 +111,7 @@ public final class DigitImages {
     public static Tensor toMnist(BufferedImage image) {
         int w = image.getWidth(), h = image.getHeight();
         float[] gray = new float[w * h];
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] argb = argb(image);
         boolean transparent = false;
         for (int i = 0; i < argb.length && !transparent && image.getColorModel().hasAlpha(); i++) {
             transparent = (argb[i] >>> 24) < 128;
@@ -176,6 +182,36 @@ public final class DigitImages {
             }
         }
         return Tensor.of(field);
+    }
+
+    /**
+     * The picture's pixels as ARGB. Pictures of 8-bit sRGB bytes, what PNGs from a browser and JPEGs decode to, are read
+     * straight from their bytes: {@code getRGB} converts them one pixel at a time, at twice the cost of the rest of the
+     * preparation.
+     */
+    private static int[] argb(BufferedImage image) {
+        int w = image.getWidth(), h = image.getHeight();
+        ColorModel colors = image.getColorModel();
+        WritableRaster raster = image.getRaster();
+        if (!(colors instanceof ComponentColorModel) || !colors.getColorSpace().isCS_sRGB() || colors.isAlphaPremultiplied()
+                || colors.getNumComponents() < 3 || Arrays.stream(colors.getComponentSize()).anyMatch(bits -> bits != 8)
+                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel layout) || !(raster.getDataBuffer() instanceof DataBufferByte buffer)
+                || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
+            return image.getRGB(0, 0, w, h, null, 0, w);
+        }
+        byte[] bytes = buffer.getData();
+        int[] band = layout.getBandOffsets();
+        int stride = layout.getPixelStride(), scanline = layout.getScanlineStride(), start = buffer.getOffset();
+        boolean alpha = colors.hasAlpha();
+        int[] argb = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = start + y * scanline + x * stride;
+                int a = alpha ? bytes[p + band[3]] & 0xFF : 0xFF;
+                argb[y * w + x] = a << 24 | (bytes[p + band[0]] & 0xFF) << 16 | (bytes[p + band[1]] & 0xFF) << 8 | bytes[p + band[2]] & 0xFF;
+            }
+        }
+        return argb;
     }
 
     /** The mean of the {@code size} x {@code size} square of source pixels at (x, y), for anti-aliased scaling. */

@@ -59,6 +59,45 @@ class DigitImagesTest {
     }
 
     @Test
+    void picturesOfSrgbBytesReadStraightGiveWhatGetRgbGives() throws Exception {
+        BufferedImage drawn = new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB);
+        Graphics2D ink = drawn.createGraphics();
+        ink.setColor(new Color(20, 40, 90));
+        ink.fillRect(0, 0, 300, 200);
+        ink.setColor(new Color(250, 200, 10));
+        ink.setStroke(new BasicStroke(12));
+        ink.drawLine(60, 30, 90, 150);
+        ink.dispose();
+        java.io.ByteArrayOutputStream rgbPng = new java.io.ByteArrayOutputStream();
+        ImageIO.write(drawn, "png", rgbPng);
+        BufferedImage argb = new BufferedImage(300, 200, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = argb.createGraphics();
+        g.setColor(new Color(200, 30, 90, 220));
+        g.setStroke(new BasicStroke(12));
+        g.drawLine(60, 30, 60, 150);
+        g.dispose();
+        java.io.ByteArrayOutputStream rgbaPng = new java.io.ByteArrayOutputStream();
+        ImageIO.write(argb, "png", rgbaPng);
+        BufferedImage[] pictures = {
+            copy(drawn, BufferedImage.TYPE_3BYTE_BGR), copy(argb, BufferedImage.TYPE_4BYTE_ABGR),
+            ImageIO.read(new java.io.ByteArrayInputStream(rgbPng.toByteArray())), ImageIO.read(new java.io.ByteArrayInputStream(rgbaPng.toByteArray()))};
+        BufferedImage[] throughGetRgb = {drawn, argb, drawn, argb};
+        for (int i = 0; i < pictures.length; i++) {
+            assertArrayEquals(DigitImages.toMnist(throughGetRgb[i]).toFloatArray(), DigitImages.toMnist(pictures[i]).toFloatArray(),
+                    "picture of type " + pictures[i].getType());
+        }
+    }
+
+    private static BufferedImage copy(BufferedImage image, int type) {
+        BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), type);
+        Graphics2D g = copy.createGraphics();
+        g.setComposite(java.awt.AlphaComposite.Src);
+        g.drawImage(image, 0, 0, null);
+        g.dispose();
+        return copy;
+    }
+
+    @Test
     void filesThatAreNotImagesAreRefused() throws Exception {
         Path png = dir.resolve("one.png");
         ImageIO.write(drawnOne(true), "png", png.toFile());
