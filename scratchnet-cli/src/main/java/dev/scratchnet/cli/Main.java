@@ -83,6 +83,22 @@ public final class Main implements Runnable {
         return (message == null ? e.getClass().getSimpleName() : message).replaceAll("\\s*\\R\\s*", " ");
     }
 
+    /** Refuses, as a usage error naming the option, a port that cannot be listened on, before the command writes anything. */
+    static void requireFreePort(CommandLine.Model.CommandSpec spec, String option, String host, int port) {
+        java.net.InetAddress address;
+        try {
+            address = java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--host " + host + ": no such address (" + describe(e) + ")");
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, address)) {
+            probe.setReuseAddress(true);
+        } catch (java.io.IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + port + ": cannot listen on " + host + " (" + describe(e)
+                    + "); give another port, or 0 for any free one");
+        }
+    }
+
     /** Without a command there is nothing to do: a usage error. */
     @Override
     public void run() {

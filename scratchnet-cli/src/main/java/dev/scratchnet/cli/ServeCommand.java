@@ -39,6 +39,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, got " + port);
         }
+        Main.requireFreePort(spec, "--port", host, port);
         Classifier classifier = Classifier.load(model);
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("file", model.getFileName().toString());

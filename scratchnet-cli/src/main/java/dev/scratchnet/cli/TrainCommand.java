@@ -423,6 +423,11 @@ final class TrainCommand implements Callable<Integer> {
         require(learningRate > 0 && Double.isFinite(learningRate), "--learning-rate must be a positive number, got " + learningRate);
         require(!saveEveryEpoch || save != null, "--save-every-epoch needs --save FILE");
         require(init == null || resume == null, "--init and --resume cannot be used together");
+        require(dashboardStay == null || dashboard, "--dashboard-stay needs --dashboard");
+        require(dashboardPort >= 0 && dashboardPort <= 65535, "--dashboard-port must be between 0 and 65535, got " + dashboardPort);
+        if (dashboard) {
+            Main.requireFreePort(spec, "--dashboard-port", "127.0.0.1", dashboardPort);
+        }
         require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
         require(dropout == 0 || model != Models.Kind.chapter, "--dropout needs --model mlp or cnn; the chapter's network has no dropout");
         boolean onnx = init != null && Classifier.isOnnx(init);

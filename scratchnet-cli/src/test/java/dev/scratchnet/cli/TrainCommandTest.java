@@ -81,11 +81,31 @@ class TrainCommandTest {
     @Test
     void usageErrorsExitWithTwoAndOneLine() {
         for (String[] args : new String[][] {{"train", "--batch-size", "0"}, {"train", "--epochs", "-1"}, {"train", "--hidden", "0"},
-                {"train", "--learning-rate", "-0.1"}, {"train", "--optimizer", "lion"}, {"train", "--dropout", "0.5"}, {"train", "--model", "rnn"}, {"train", "--nope"}}) {
+                {"train", "--learning-rate", "-0.1"}, {"train", "--optimizer", "lion"}, {"train", "--dropout", "0.5"}, {"train", "--model", "rnn"}, {"train", "--nope"},
+                {"train", "--dashboard-stay"}, {"train", "--dashboard", "--dashboard-port", "70000"}}) {
             Run r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
             assertTrue(r.err().startsWith("scratchnet: "), r.err());
+        }
+    }
+
+    @Test
+    void aPortInUseOrAnUnknownHostIsAUsageErrorBeforeAnythingIsWritten() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(taken.getLocalPort());
+            Path out = dir.resolve("never");
+            for (String[] args : new String[][] {{"train", "--dashboard", "--dashboard-port", port, "--out", out.toString()},
+                    {"serve", "--model", out.resolve("model.safetensors").toString(), "--port", port}}) {
+                Run r = run(args);
+                assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+                assertEquals(1, r.err().strip().lines().count(), r.err());
+                assertTrue(r.err().contains("port " + port + ": cannot listen on 127.0.0.1"), r.err());
+            }
+            assertFalse(Files.exists(out), "no run folder");
+            Run unknown = run("serve", "--model", out.resolve("model.safetensors").toString(), "--host", "no-such-host.invalid");
+            assertEquals(2, unknown.code(), unknown.err());
+            assertTrue(unknown.err().startsWith("scratchnet: --host no-such-host.invalid: no such address"), unknown.err());
         }
     }
 
