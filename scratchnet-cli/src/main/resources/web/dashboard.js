@@ -17,6 +17,18 @@ const loss = chart('loss', 'Loss', [['train (running mean)', '#3b6ea8', 0], ['te
 const accuracy = chart('accuracy', 'Accuracy', [['train (running mean)', '#3b6ea8', 0], ['test, after each epoch', '#d9822b', 3]]);
 const progress = document.getElementById('progress');
 
+// Drawing is what costs: the charts and the progress line are redrawn at most twice a second, whatever the event rate.
+let stale = false, status = '';
+function redraw() {
+  if (stale) {
+    stale = false;
+    progress.textContent = status;
+    loss.update();
+    accuracy.update();
+  }
+}
+const redrawing = setInterval(redraw, 500);
+
 const events = new EventSource('/api/training');
 events.addEventListener('step', message => {
   const s = JSON.parse(message.data);
@@ -24,20 +36,16 @@ events.addEventListener('step', message => {
   loss.data.datasets[0].data.push({ x, y: s.loss });
   accuracy.data.datasets[0].data.push({ x, y: s.accuracy });
   points.steps++;
-  progress.textContent = `epoch ${s.epoch}, step ${s.step} of ${s.steps}`;
-  if (points.steps % 5 === 0) {
-    loss.update();
-    accuracy.update();
-  }
+  status = `epoch ${s.epoch}, step ${s.step} of ${s.steps}`;
+  stale = true;
 });
 events.addEventListener('epoch', message => {
   const e = JSON.parse(message.data);
   loss.data.datasets[1].data.push({ x: e.epoch, y: e.testLoss });
   accuracy.data.datasets[1].data.push({ x: e.epoch, y: e.testAccuracy });
-  loss.update();
-  accuracy.update();
   points.epochs++;
-  progress.textContent = `epoch ${e.epoch}: test accuracy ${e.testAccuracy.toFixed(4)} (${e.seconds.toFixed(2)} s)`;
+  status = `epoch ${e.epoch}: test accuracy ${e.testAccuracy.toFixed(4)} (${e.seconds.toFixed(2)} s)`;
+  stale = true;
   document.getElementById('weights').src = '/api/weights.png?epoch=' + e.epoch;
   const table = document.getElementById('confusion');
   table.textContent = '';
@@ -70,7 +78,7 @@ events.addEventListener('done', message => {
     draw.textContent = 'Draw a digit for the model just trained';
     done.append(' ', draw, '.');
   }
-  loss.update();
-  accuracy.update();
+  clearInterval(redrawing);
+  redraw();
   events.close();
 });
