@@ -30,13 +30,14 @@ function redraw() {
 const redrawing = setInterval(redraw, 500);
 
 const events = new EventSource('/api/training');
-events.addEventListener('step', message => {
-  const s = JSON.parse(message.data);
-  const x = s.epoch - 1 + s.step / s.steps;
-  loss.data.datasets[0].data.push({ x, y: s.loss });
-  accuracy.data.datasets[0].data.push({ x, y: s.accuracy });
-  points.steps++;
-  status = `epoch ${s.epoch}, step ${s.step} of ${s.steps}`;
+events.addEventListener('steps', message => {
+  for (const s of JSON.parse(message.data)) {
+    const x = s.epoch - 1 + s.step / s.steps;
+    loss.data.datasets[0].data.push({ x, y: s.loss });
+    accuracy.data.datasets[0].data.push({ x, y: s.accuracy });
+    points.steps++;
+    status = `epoch ${s.epoch}, step ${s.step} of ${s.steps}`;
+  }
   stale = true;
 });
 events.addEventListener('epoch', message => {

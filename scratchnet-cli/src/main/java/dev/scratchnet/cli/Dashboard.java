@@ -32,6 +32,9 @@ final class Dashboard implements AutoCloseable {
     private final List<SseClient> pages = new CopyOnWriteArrayList<>();
     private final List<String[]> history = new ArrayList<>();
     private final Gson gson = new Gson();
+    private static final long BATCH_NANOS = 250_000_000;
+    private final List<Map<String, Object>> pending = new ArrayList<>();
+    private long lastSent = System.nanoTime();
 
     Dashboard(String host, int port, Path runFolder, Supplier<Tensor> firstWeights, int side) {
         app = Javalin.create(config -> {
@@ -77,11 +80,24 @@ final class Dashboard implements AutoCloseable {
         return app.port();
     }
 
+    /** A point of the training curves; they go out together, at most every {@link #BATCH_NANOS}, since each event wakes the page. */
     void step(int epoch, int step, int steps, double loss, double accuracy) {
-        send("step", Map.of("epoch", epoch, "step", step, "steps", steps, "loss", loss, "accuracy", accuracy));
+        pending.add(Map.of("epoch", epoch, "step", step, "steps", steps, "loss", loss, "accuracy", accuracy));
+        if (System.nanoTime() - lastSent >= BATCH_NANOS) {
+            sendSteps();
+        }
+    }
+
+    private void sendSteps() {
+        if (!pending.isEmpty()) {
+            send("steps", List.copyOf(pending));
+            pending.clear();
+        }
+        lastSent = System.nanoTime();
     }
 
     void epoch(Trainer.Epoch e, long[][] confusion) {
+        sendSteps();
         send("epoch", Map.of("epoch", e.number(), "testAccuracy", e.testAccuracy(), "testLoss", e.testLoss(), "trainLoss", e.trainLoss(),
                 "seconds", e.seconds(), "confusion", confusion));
     }
@@ -92,6 +108,7 @@ final class Dashboard implements AutoCloseable {
         if (drawPage != null) {
             event.put("draw", drawPage);
         }
+        sendSteps();
         send("done", event);
     }
 
