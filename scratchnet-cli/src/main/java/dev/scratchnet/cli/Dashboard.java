@@ -19,20 +19,20 @@ import java.util.function.Supplier;
 
 /**
  * The live page of {@code train --dashboard}: the training's events go to every open page as Server-Sent Events
- * ({@code /api/training}: a {@code step} every few steps with the running loss and accuracy, an {@code epoch} with the
- * test accuracy and the confusion matrix, {@code done} with the run folder), and a page that opens late first gets
- * every event so far. {@code /api/weights.png} draws the first layer's weights as they are; {@code /run/} serves the run
+ * ({@code /api/training}: {@code steps}, the running loss and accuracy every {@link #EVERY} steps, sent together at most
+ * four times a second; an {@code epoch} with the test accuracy and the confusion matrix; {@code done} with the run
+ * folder), and a page that opens late first gets every event so far. {@code /api/weights.png} draws the first layer's weights as they are; {@code /run/} serves the run
  * folder, with its report once the run is over. Sending an event costs the training thread a JSON line per open page.
  */
 final class Dashboard implements AutoCloseable {
-    /** Steps between two step events. */
+    /** Steps between two points of the training curves. */
     static final int EVERY = 10;
+    private static final long BATCH_NANOS = 250_000_000;
 
     private final Javalin app;
     private final List<SseClient> pages = new CopyOnWriteArrayList<>();
     private final List<String[]> history = new ArrayList<>();
     private final Gson gson = new Gson();
-    private static final long BATCH_NANOS = 250_000_000;
     private final List<Map<String, Object>> pending = new ArrayList<>();
     private long lastSent = System.nanoTime();
 
