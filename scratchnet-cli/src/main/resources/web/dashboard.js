@@ -18,13 +18,19 @@ const accuracy = chart('accuracy', 'Accuracy', [['train (running mean)', '#3b6ea
 const progress = document.getElementById('progress');
 
 // Drawing is what costs: the charts and the progress line are redrawn at most twice a second, whatever the event rate.
-let stale = false, status = '';
-function redraw() {
+// The weight tiles, a picture the server draws, are fetched at most every two seconds, and once more at the end.
+let stale = false, status = '', weightsEpoch = 0, weightsShown = 0, weightsAt = -Infinity;
+function redraw(last) {
   if (stale) {
     stale = false;
     progress.textContent = status;
     loss.update();
     accuracy.update();
+  }
+  if (weightsEpoch !== weightsShown && (last || performance.now() - weightsAt >= 2000)) {
+    weightsShown = weightsEpoch;
+    weightsAt = performance.now();
+    document.getElementById('weights').src = '/api/weights.png?epoch=' + weightsEpoch;
   }
 }
 const redrawing = setInterval(redraw, 500);
@@ -47,7 +53,7 @@ events.addEventListener('epoch', message => {
   points.epochs++;
   status = `epoch ${e.epoch}: test accuracy ${e.testAccuracy.toFixed(4)} (${e.seconds.toFixed(2)} s)`;
   stale = true;
-  document.getElementById('weights').src = '/api/weights.png?epoch=' + e.epoch;
+  weightsEpoch = e.epoch;
   const table = document.getElementById('confusion');
   table.textContent = '';
   const head = table.insertRow();
@@ -80,6 +86,6 @@ events.addEventListener('done', message => {
     done.append(' ', draw, '.');
   }
   clearInterval(redrawing);
-  redraw();
+  redraw(true);
   events.close();
 });
