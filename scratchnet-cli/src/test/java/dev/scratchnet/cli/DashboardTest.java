@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -39,32 +38,15 @@ class DashboardTest {
     @TempDir
     Path dir;
 
-    /** A data set of 28x28 images (so that the first layer's weights are image tiles), three classes, learnable. */
-    private Path data() throws Exception {
-        Path folder = Files.createDirectories(dir.resolve("data"));
-        Random random = new Random(1);
-        for (String part : new String[] {"train", "t10k"}) {
-            int n = part.equals("train") ? 3000 : 300;
-            byte[] images = new byte[n * 784], labels = new byte[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = (byte) random.nextInt(3);
-                for (int p = 0; p < 784; p++) {
-                    images[i * 784 + p] = (byte) (p % 3 == labels[i] ? 120 + random.nextInt(100) : random.nextInt(60));
-                }
-            }
-            Files.write(folder.resolve(part + "-images-idx3-ubyte"), IdxFiles.idx(new int[] {n, 28, 28}, images));
-            Files.write(folder.resolve(part + "-labels-idx1-ubyte"), IdxFiles.idx(new int[] {n}, labels));
-        }
-        return folder;
-    }
-
     @Test
     void thePageReceivesTheRunAsItTrains() throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        String[] args = {"train", "--data", data().toString(), "--epochs", "40", "--hidden", "32", "--batch-size", "16", "--quiet",
+        // 28x28 images, so that the first layer's weights are image tiles and the draw page can serve the model.
+        Path data = IdxFiles.writeMnistSized(dir.resolve("data"), 3000, 300, 3);
+        String[] args = {"train", "--data", data.toString(), "--epochs", "40", "--hidden", "32", "--batch-size", "16", "--quiet",
             "--out", dir.resolve("run").toString(), "--dashboard", "--dashboard-port", Integer.toString(port), "--dashboard-stay"};
         StringWriter out = new StringWriter(), err = new StringWriter();
         Thread run = new Thread(() -> Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true)));

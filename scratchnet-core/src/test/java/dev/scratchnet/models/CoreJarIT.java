@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -27,20 +26,7 @@ class CoreJarIT {
 
     @BeforeAll
     static void writeData() throws IOException {
-        data = Files.createDirectories(dir.resolve("data"));
-        Random random = new Random(3);
-        for (String part : new String[] {"train", "t10k"}) {
-            int n = part.equals("train") ? 300 : 100;
-            byte[] images = new byte[n * 784], labels = new byte[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = (byte) random.nextInt(10);
-                for (int p = 0; p < 784; p++) {
-                    images[i * 784 + p] = (byte) (p % 10 == labels[i] ? 200 : random.nextInt(30));
-                }
-            }
-            Files.write(data.resolve(part + "-images-idx3-ubyte"), IdxFiles.idx(new int[] {n, 28, 28}, images));
-            Files.write(data.resolve(part + "-labels-idx1-ubyte"), IdxFiles.idx(new int[] {n}, labels));
-        }
+        data = IdxFiles.writeMnistSized(dir.resolve("data"), 300, 100, 10);
     }
 
     @ParameterizedTest(name = "{0}, Vector API {1}")
