@@ -21,8 +21,9 @@ import java.util.function.Supplier;
  * The live page of {@code train --dashboard}: the training's events go to every open page as Server-Sent Events
  * ({@code /api/training}: {@code steps}, the running loss and accuracy every {@link #EVERY} steps, sent together at most
  * four times a second; an {@code epoch} with the test accuracy and the confusion matrix; {@code done} with the run
- * folder), and a page that opens late first gets every event so far. {@code /api/weights.png} draws the first layer's weights as they are; {@code /run/} serves the run
- * folder, with its report once the run is over. Sending an event costs the training thread a JSON line per open page.
+ * folder), and a page that opens late first gets every event so far. {@code /api/weights.png} draws the first layer's
+ * weights as they are; {@code /run/} serves the run folder, with its report once the run is over. Sending an event
+ * costs the training thread a JSON line per open page.
  */
 final class Dashboard implements AutoCloseable {
     /** Steps between two points of the training curves. */

@@ -52,13 +52,21 @@ final class PredictionServer implements AutoCloseable {
     private final Javalin app;
     private final ServerConnector connector;
 
+    /** How long a connection may stall before it is dropped, outside the tests. */
+    static final long IDLE_MILLIS = 30_000;
+
+    /** Whether the page and the API can serve {@code model}: they prepare 28x28 pictures. */
+    static boolean serves(Classifier model) {
+        return model.inputs() == SIDE * SIDE;
+    }
+
     /**
      * Starts serving {@code model} on {@code host}:{@code port} (0 for any free port).
      *
      * @param idleMillis how long a connection may stall, in the middle of a body or between requests
      */
     PredictionServer(Classifier model, Map<String, Object> description, String host, int port, long idleMillis) {
-        if (model.inputs() != SIDE * SIDE) {
+        if (!serves(model)) {
             throw new IllegalArgumentException("serve needs a model of 28x28 images (784 inputs); this one takes " + model.inputs());
         }
         this.model = model;

@@ -52,7 +52,7 @@ final class ServeCommand implements Callable<Integer> {
         if (!InetAddress.getByName(host).isLoopbackAddress()) {
             spec.commandLine().getErr().println("scratchnet: warning: serving on " + host + ", so other machines can reach the page and the API");
         }
-        try (PredictionServer server = new PredictionServer(classifier, description, host, port, 30_000)) {
+        try (PredictionServer server = new PredictionServer(classifier, description, host, port, PredictionServer.IDLE_MILLIS)) {
             out.printf("Serving %s on http://%s:%d/ (Ctrl-C to stop)%n", classifier.about(), host, server.port());
             out.flush();
             new CountDownLatch(1).await();

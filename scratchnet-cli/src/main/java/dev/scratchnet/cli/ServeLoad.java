@@ -40,7 +40,8 @@ final class ServeLoad {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             new Model.Spec(Models.Kind.chapter, 784, 128, 10, 0).build(1).save(file);
-            try (PredictionServer server = new PredictionServer(Classifier.load(file), Map.of("model", "chapter"), "127.0.0.1", 0, 30_000)) {
+            try (PredictionServer server = new PredictionServer(Classifier.load(file), Map.of("model", "chapter"), "127.0.0.1", 0,
+                    PredictionServer.IDLE_MILLIS)) {
                 byte[] png = drawnDigit();
                 HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
                 HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/predict"))

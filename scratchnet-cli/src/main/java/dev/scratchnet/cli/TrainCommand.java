@@ -206,7 +206,8 @@ final class TrainCommand implements Callable<Integer> {
     private void stayOpen(Dashboard board, RunFolder run, Classifier trained, double testAccuracy, PrintWriter console) throws IOException, InterruptedException {
         Map<String, Object> description = trained.description();
         description.put("test accuracy", Double.isNaN(testAccuracy) ? "not measured" : String.format(Locale.ROOT, "%.4f", testAccuracy));
-        try (PredictionServer draw = trained.inputs() == 28 * 28 ? new PredictionServer(trained, description, "127.0.0.1", 0, 30_000) : null) {
+        try (PredictionServer draw = PredictionServer.serves(trained)
+                ? new PredictionServer(trained, description, "127.0.0.1", 0, PredictionServer.IDLE_MILLIS) : null) {
             String page = draw != null ? "http://127.0.0.1:" + draw.port() + "/" : null;
             board.done(run.dir().toString(), page);
             console.println("The dashboard stays open until Ctrl-C" + (page != null ? "; draw digits for the model just trained on " + page : "") + ".");
