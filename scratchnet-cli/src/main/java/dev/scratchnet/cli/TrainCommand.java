@@ -82,10 +82,15 @@ final class TrainCommand implements Callable<Integer> {
             + "(two conv+pool blocks and a dense layer) (default: ${DEFAULT-VALUE}).")
     private Models.Kind model;
 
-    @Option(names = "--dropout", defaultValue = "0", description = "Dropout rate of the mlp and cnn models (default: ${DEFAULT-VALUE}).")
-    private double dropout;
+    @Option(names = "--dropout", paramLabel = "RATE", description = "Dropout rate of the mlp and cnn models (default: 0.25 for cnn, 0 otherwise).")
+    private Double dropoutOption;
 
-    @Option(names = "--shuffle", description = "Shuffle the training set anew every epoch (seeded by --seed); the chapter does not.")
+    @Option(names = "--shuffle", negatable = true, description = "Shuffle the training set anew every epoch, seeded by --seed (default: on for "
+            + "cnn; the chapter does not shuffle).")
+    private Boolean shuffleOption;
+
+    /** The settings each model trains with unless told otherwise: the chapter's as the chapter has them, the CNN's recipe for 99%. */
+    private double dropout;
     private boolean shuffle;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the initial weights; the same seed and settings give the same numbers (default: ${DEFAULT-VALUE}).")
@@ -115,6 +120,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the chapter's epoch lines.")
     private boolean quiet;
 
+    @Option(names = "--spark", arity = "0..1", fallbackValue = "", paramLabel = "MASTER", description = "Train data-parallel on Apache Spark: "
+            + "local[2], spark://host:7077, yarn, k8s://...; without MASTER, the one spark-submit was given.")
+    private String spark;
+
+    @Option(names = "--partitions", defaultValue = "0", description = "With --spark: the partitions of the training set (default: Spark's default "
+            + "parallelism).")
+    private int partitions;
+
+    @Option(names = "--average-every", defaultValue = "1", paramLabel = "K", description = "With --spark: 1 for synchronous steps (the gradients "
+            + "summed every step), K > 1 for parameter averaging every K local steps (default: ${DEFAULT-VALUE}).")
+    private int averageEvery;
+
     @Option(names = "--dashboard", description = "Show the training live on a page (loss, accuracy, weights, confusion matrix): http://127.0.0.1:PORT/dashboard.html.")
     private boolean dashboard;
 
@@ -128,6 +145,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("try") // the claim holds --save for this run while it is open
     public Integer call() throws Exception {
+        boolean cnn = model == Models.Kind.cnn;
+        dropout = dropoutOption != null ? dropoutOption : cnn ? 0.25 : 0;
+        shuffle = shuffleOption != null ? shuffleOption : cnn && spark == null;
         validate();
         dataOptions.applyThreads(spec);
         PrintWriter console = spec.commandLine().getOut();
@@ -143,13 +163,7 @@ final class TrainCommand implements Callable<Integer> {
         int inputs = xTest.dim(1);
         requireMemoryFor(inputs, classes);
 
-        Optimizer opt = switch (optimizer) {
-            case adam -> new Adam(learningRate);
-            case adamw -> new AdamW(learningRate, 0.004);
-            case sgd -> new SGD(learningRate);
-            case rmsprop -> new RMSprop(learningRate);
-            case adagrad -> new Adagrad(learningRate);
-        };
+        Optimizer opt = newOptimizer(optimizer, learningRate);
         String config = config();
         Layer network;
         String about;
@@ -202,6 +216,16 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static Optimizer newOptimizer(OptimizerName name, double learningRate) {
+        return switch (name) {
+            case adam -> new Adam(learningRate);
+            case adamw -> new AdamW(learningRate, 0.004);
+            case sgd -> new SGD(learningRate);
+            case rmsprop -> new RMSprop(learningRate);
+            case adagrad -> new Adagrad(learningRate);
+        };
+    }
+
     /** Keeps the dashboard up until the process ends, and serves the draw-a-digit page for the model of 28x28 images just trained. */
     private void stayOpen(Dashboard board, RunFolder run, Classifier trained, double testAccuracy, PrintWriter console) throws IOException, InterruptedException {
         Map<String, Object> description = trained.description();
@@ -225,9 +249,20 @@ final class TrainCommand implements Callable<Integer> {
         long trainingStart = System.nanoTime();
         JvmActivity jvmAtStart = profile ? JvmActivity.now() : null;
         try {
-            Dataset batches = data.trainingBatches(batchSize, shuffle, seed);
-            int steps = (yTrain.dim(0) + batchSize - 1) / batchSize;
-            Trainer.fit(network, batches, steps, xTest, yTest, opt, done + 1, epochs, listener);
+            if (spark != null) {
+                // what the executors need to build their replicas, captured as values that Spark can serialize
+                Models.Kind kind = model;
+                int inputs = xTest.dim(1), width = hidden;
+                double rate = dropout, learning = learningRate;
+                long seedOfReplicas = seed;
+                OptimizerName name = optimizer;
+                SparkRun.fit(spark, partitions, averageEvery, batchSize, () -> new Model.Spec(kind, inputs, width, classes, rate).build(seedOfReplicas).network(),
+                        () -> newOptimizer(name, learning), network, opt, data, done + 1, epochs, listener);
+            } else {
+                Dataset batches = data.trainingBatches(batchSize, shuffle, seed);
+                int steps = (yTrain.dim(0) + batchSize - 1) / batchSize;
+                Trainer.fit(network, batches, steps, xTest, yTest, opt, done + 1, epochs, listener);
+            }
         } catch (ArithmeticException e) {
             throw new IllegalStateException("stopped in epoch " + listener.epoch + " after step " + listener.step + ": " + e.getMessage(), e);
         } finally {
@@ -389,6 +424,11 @@ final class TrainCommand implements Callable<Integer> {
         c.put("threads", dev.scratchnet.kernel.Parallel.threads());
         c.put("kernels", Kernels.vectorized() ? "vector" : "scalar");
         c.put("check_numerics", checkNumerics);
+        if (spark != null) {
+            c.put("spark", spark.isEmpty() ? "spark-submit" : spark);
+            c.put("partitions", partitions);
+            c.put("average_every", averageEvery);
+        }
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(c);
     }
 
@@ -429,6 +469,16 @@ final class TrainCommand implements Callable<Integer> {
         if (dashboard) {
             Main.requireFreePort(spec, "--dashboard-port", "127.0.0.1", dashboardPort);
         }
+        require(spark != null || partitions == 0, "--partitions needs --spark");
+        require(spark != null || averageEvery == 1, "--average-every needs --spark");
+        require(partitions >= 0 && partitions <= 1 << 16, "--partitions must be between 0 (Spark's default) and " + (1 << 16) + ", got " + partitions);
+        require(averageEvery >= 1 && averageEvery <= 1 << 20, "--average-every must be between 1 and " + (1 << 20) + ", got " + averageEvery);
+        require(spark == null || shuffleOption != Boolean.TRUE, "--shuffle does not go with --spark: each partition keeps its examples in order");
+        require(spark == null || init == null || !Classifier.isOnnx(init), "--spark trains the built-in models; an ONNX --init cannot be rebuilt on the executors");
+        require(spark == null || averageEvery == 1 || optimizer == OptimizerName.adam || optimizer == OptimizerName.adamw || optimizer == OptimizerName.sgd,
+                "--average-every " + averageEvery + " averages the optimizer's state, which it can for adam, adamw and sgd, not " + optimizer);
+        require(spark == null || onClassPath("org.apache.spark.sql.SparkSession"), "--spark needs Apache Spark on the class path: run it through "
+                + "the ./scratchnet launcher, or with spark-submit (see docs/distributed.md)");
         require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
         require(dropout == 0 || model != Models.Kind.chapter, "--dropout needs --model mlp or cnn; the chapter's network has no dropout");
         boolean onnx = init != null && Classifier.isOnnx(init);
@@ -449,6 +499,15 @@ final class TrainCommand implements Callable<Integer> {
                 existing = existing.getParent();
             }
             requireWritableFolder("--out " + out, existing);
+        }
+    }
+
+    private static boolean onClassPath(String className) {
+        try {
+            Class.forName(className, false, TrainCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
     }
 

@@ -45,6 +45,23 @@ class ModelsCliTest {
     }
 
     @Test
+    void theCnnTrainsWithItsRecipeUnlessToldOtherwise() throws Exception {
+        Path data = IdxFiles.writeDataset(dir.resolve("data"), 200, 50, 4);
+        String[][] runs = {{"--model", "cnn"}, {"--model", "cnn", "--no-shuffle", "--dropout", "0"}, {"--model", "mlp"}, {}};
+        String[] expected = {"\"dropout\": 0.25,\n  \"shuffle\": true", "\"dropout\": 0.0,\n  \"shuffle\": false",
+            "\"dropout\": 0.0,\n  \"shuffle\": false", "\"dropout\": 0.0,\n  \"shuffle\": false"};
+        for (int i = 0; i < runs.length; i++) {
+            Path out = dir.resolve("run" + i);
+            String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("train", "--data", data.toString(), "--epochs", "1", "--hidden", "8",
+                    "--quiet", "--out", out.toString()), java.util.Arrays.stream(runs[i])).toArray(String[]::new);
+            TrainCommandTest.Run r = TrainCommandTest.run(args);
+            assertEquals(0, r.code(), r.err());
+            String config = java.nio.file.Files.readString(out.resolve("config.json"));
+            assertTrue(config.contains(expected[i]), String.join(" ", runs[i]) + ": " + config);
+        }
+    }
+
+    @Test
     void everyOptimizerTrains() throws Exception {
         Path data = IdxFiles.writeDataset(dir.resolve("data"), 300, 100, 3);
         for (String optimizer : new String[] {"adamw", "rmsprop", "adagrad", "sgd"}) {

@@ -86,12 +86,28 @@ public final class Trainer {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            // Epoch-end evaluation
-            Tensor testLogits = predict(model, xTest);
-            Tensor testAcc = computeAccuracy(testLogits, yTest);
-            double testLoss = xTest.dim(0) == 0 ? Double.NaN : computeLoss(testLogits, yTest).item();
-            listener.epoch(new Epoch(epoch, testAcc.item(), testLoss, lossSum / step, accuracySum / step, seconds));
+            listener.epoch(evaluate(model, epoch, xTest, yTest, lossSum / step, accuracySum / step, seconds));
         }
+    }
+
+    /**
+     * The end of an epoch: the model's accuracy and loss on the test set (the loss is NaN when it is empty), with the
+     * epoch's training figures.
+     *
+     * @param model the model
+     * @param epoch the epoch's number
+     * @param xTest the test inputs
+     * @param yTest the test labels
+     * @param trainLoss the mean training loss of the epoch's steps
+     * @param trainAccuracy the mean training accuracy of the epoch's steps
+     * @param seconds the epoch's training time
+     * @return what the epoch gave
+     */
+    public static Epoch evaluate(Layer model, int epoch, Tensor xTest, Tensor yTest, double trainLoss, double trainAccuracy, double seconds) {
+        Tensor testLogits = predict(model, xTest);
+        Tensor testAcc = computeAccuracy(testLogits, yTest);
+        double testLoss = xTest.dim(0) == 0 ? Double.NaN : computeLoss(testLogits, yTest).item();
+        return new Epoch(epoch, testAcc.item(), testLoss, trainLoss, trainAccuracy, seconds);
     }
 
     /**

@@ -54,6 +54,15 @@ public final class SGD extends Optimizer {
         this.nesterov = nesterov;
     }
 
+    /**
+     * The momentum, 0 for plain SGD.
+     *
+     * @return the momentum
+     */
+    public double momentum() {
+        return momentum;
+    }
+
     /** The velocity of one variable. */
     private static final class Velocity {
         Tensor value;

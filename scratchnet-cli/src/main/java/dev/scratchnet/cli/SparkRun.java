@@ -1,0 +1,65 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.layers.Layer;
+import dev.scratchnet.models.Trainer;
+import dev.scratchnet.op.Tensor;
+import dev.scratchnet.optim.Optimizer;
+import dev.scratchnet.spark.Example;
+import dev.scratchnet.spark.Factory;
+import dev.scratchnet.spark.SparkTrainer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code train --spark}: the training set put into Spark's partitions and trained data-parallel by {@link SparkTrainer};
+ * the test set stays on the driver, which prints the epoch lines. Loaded only when asked for, so that the tool runs
+ * without Spark otherwise.
+ */
+final class SparkRun {
+    private SparkRun() {
+    }
+
+    /**
+     * Trains {@code network} with {@code optimizer} on {@code master}, a Spark master URL (or empty for the one
+     * {@code spark-submit} was given); the executors build their replicas with {@code models} and {@code optimizers}.
+     */
+    static void fit(String master, int partitions, int averageEvery, int batchSize, Factory<Layer> models, Factory<Optimizer> optimizers,
+                    Layer network, Optimizer optimizer, TrainCommand.Prepared data, int first, int last, Trainer.Listener listener) {
+        SparkSession.Builder builder = SparkSession.builder().appName("scratchnet train").config("spark.ui.showConsoleProgress", "false");
+        if (!master.isEmpty()) {
+            builder.master(master);
+        }
+        SparkSession spark = builder.getOrCreate();
+        try {
+            JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            JavaRDD<Example> examples = context.parallelize(examples(data), partitions > 0 ? partitions : context.defaultParallelism());
+            new SparkTrainer(models, optimizers).batchSize(batchSize).averageEvery(averageEvery)
+                    .fit(network, optimizer, examples, first, last, data.xTest(), data.yTest(), listener);
+        } finally {
+            spark.stop();
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+        }
+    }
+
+    /** The training images as the chapter prepares them (float rows in [0, 1]), converted a thousand at a time, with their labels. */
+    private static List<Example> examples(TrainCommand.Prepared data) {
+        Tensor images = data.xTrainImages();
+        long[] labels = data.yTrain().toLongArray();
+        List<Example> out = new ArrayList<>(labels.length);
+        for (int start = 0; start < labels.length; start += 1000) {
+            Tensor rows = TrainCommand.flatten(images.slice(start, Math.min(start + 1000, labels.length)));
+            float[] values = rows.toFloatArray();
+            int pixels = rows.dim(1);
+            for (int i = 0; i < rows.dim(0); i++) {
+                out.add(new Example(Arrays.copyOfRange(values, i * pixels, (i + 1) * pixels), Math.toIntExact(labels[start + i])));
+            }
+        }
+        return out;
+    }
+}
