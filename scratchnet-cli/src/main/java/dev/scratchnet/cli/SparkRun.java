@@ -30,6 +30,9 @@ final class SparkRun {
      */
     static void fit(String master, int partitions, int averageEvery, int batchSize, Factory<Layer> models, Factory<Optimizer> optimizers,
                     Layer network, Optimizer optimizer, TrainCommand.Prepared data, int first, int last, Trainer.Listener listener) {
+        // Spark and Hadoop log through the tool's SLF4J binding: errors only (their warnings are about local mode and the data's first trip).
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark", "error");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.hadoop", "error");
         SparkSession.Builder builder = SparkSession.builder().appName("scratchnet train").config("spark.ui.showConsoleProgress", "false");
         if (!master.isEmpty()) {
             builder.master(master);

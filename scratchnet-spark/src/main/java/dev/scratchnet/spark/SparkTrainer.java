@@ -7,6 +7,7 @@ import dev.scratchnet.op.Variable;
 import dev.scratchnet.optim.Adam;
 import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.optim.SGD;
+import dev.scratchnet.tensor.DType;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -23,9 +24,9 @@ import java.util.UUID;
  * partition (see {@link #fit(Layer, Optimizer, JavaRDD, int, int, Tensor, Tensor, Trainer.Listener) fit}).
  * <ul>
  *   <li>{@code averageEvery(1)} (the default), synchronous steps: for each step every partition computes the gradient
- *   of its share, Spark sums them ({@code treeAggregate}), the driver applies the optimizer, and the new weights go
- *   out as a broadcast. This computes the steps of one process training on the same batches, up to the order of
- *   float additions.</li>
+ *   of its share, Spark sums them ({@code aggregate}, or {@code treeAggregate} from 8 partitions on), the driver
+ *   applies the optimizer, and the new weights go out as a broadcast. This computes the steps of one process training
+ *   on the same batches, up to the order of float additions.</li>
  *   <li>{@code averageEvery(k)} with k &gt; 1, parameter averaging: each partition takes k steps of its own on its
  *   shares of the next k global batches, and the driver averages the weights and Adam's moments, weighted by the
  *   examples each partition saw. One round trip pays for k steps.</li>
@@ -176,7 +177,7 @@ public final class SparkTrainer {
 
     private static void requireFloat32(List<Variable> variables) {
         for (Variable v : variables) {
-            if (v.dtype() != dev.scratchnet.tensor.DType.FLOAT32) {
+            if (v.dtype() != DType.FLOAT32) {
                 throw new IllegalArgumentException("SparkTrainer: variable '" + v.name() + "' is " + v.dtype() + "; only float32 models train on Spark");
             }
         }
