@@ -1,5 +1,7 @@
 package dev.scratchnet.cli;
 
+import dev.scratchnet.autodiff.GradientTape;
+import dev.scratchnet.autodiff.UnconnectedGradients;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.layers.Layer;
 import dev.scratchnet.models.Chapter14;
@@ -16,6 +18,7 @@ import dev.scratchnet.op.Generator;
 import dev.scratchnet.op.Nn;
 import dev.scratchnet.op.Ops;
 import dev.scratchnet.op.Tensor;
+import dev.scratchnet.op.Variable;
 import dev.scratchnet.optim.Adam;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,6 +83,12 @@ final class BenchCommand implements Callable<Integer> {
         double peak = Peak.gflops(n);
         out.printf("peak float32 (register-blocked FMA loop): %.1f GFLOP/s on one core, %.1f GFLOP/s on %d thread(s)%n%n", peakCore, peak, n);
 
+        TrainCommand.Prepared data = TrainCommand.Prepared.of(dataOptions.loadNonEmpty());
+        // The CNN's step first: after the kernels' rows below, the JIT's profiles of them made it 44.5 ms, against the
+        // 32.7 ms of train --model cnn; measured first, 33.0 ms.
+        if (!quick && data.xTest().dim(1) == 28 * 28) {
+            cnnStep(out, data, peak);
+        }
         out.println("matmul                                   layout      ms    GFLOP/s  of peak");
         matmul(out, "forward    [64,784]·[784,128]", 64, 784, 128, false, false, peak);
         matmul(out, "input grad [64,128]·[784,128]ᵀ", 64, 128, 784, false, true, peak);
@@ -90,8 +99,11 @@ final class BenchCommand implements Callable<Integer> {
         conv(out, 28, 1, 32, peak);
         conv(out, 14, 32, 64, peak);
         out.println();
+        out.println("max pooling (2x2, VALID; the gradient routed to each window's winner)    ms      GB/s");
+        pool(out, 28, 32);
+        pool(out, 14, 64);
+        out.println();
 
-        TrainCommand.Prepared data = TrainCommand.Prepared.of(dataOptions.loadNonEmpty());
         inference(out, data.xTest());
         List<Config> configs = quick ? List.of(new Config("chapter", 128, 64, 3))
                 : List.of(new Config("chapter", 128, 64, 5), new Config("hidden 512", 512, 64, 3), new Config("hidden 1024", 1024, 64, 3),
@@ -114,15 +126,78 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** The forward convolution of a batch of 64 [side, side, in] images with [3, 3, in, filters] filters. */
+    /**
+     * A batch of 64 [side, side, in] images with [3, 3, in, filters] filters: the forward convolution, then the gradient
+     * for the images and the one for the filters, each timed as the forward pass with that gradient less the forward
+     * pass alone. Each does the forward pass's multiply-adds.
+     */
     private void conv(PrintWriter out, int side, int in, int filters, double peak) {
         Generator random = Generator.fromSeed(2);
         Tensor x = random.normal(new int[] {64, side, side, in}, 0, 1);
         Tensor f = random.normal(new int[] {3, 3, in, filters}, 0, 0.1);
+        Tensor dy = random.normal(new int[] {64, side, side, filters}, 0, 1);
         double flops = 2.0 * 64 * side * side * 9 * in * filters;
-        double seconds = time(() -> Nn.conv2d(x, f, 1, Nn.Padding.SAME), flops);
+        double forward = time(() -> Nn.conv2d(x, f, 1, Nn.Padding.SAME), flops);
         String name = String.format("[64,%d,%d,%d] * [3,3,%d,%d]", side, side, in, in, filters);
+        convRow(out, name + "  forward", forward, flops, peak);
+        for (boolean images : new boolean[] {true, false}) {
+            Variable source = new Variable(images ? x : f);
+            Tensor other = images ? f : x;
+            double withGradient = time(() -> {
+                try (GradientTape tape = new GradientTape()) {
+                    Tensor y = images ? Nn.conv2d(source, other, 1, Nn.Padding.SAME) : Nn.conv2d(other, source, 1, Nn.Padding.SAME);
+                    tape.gradient(y, List.of(source), dy, UnconnectedGradients.NONE);
+                }
+            }, 2 * flops);
+            convRow(out, name + (images ? "  image grad" : "  filter grad"), withGradient - forward, flops, peak);
+        }
+    }
+
+    private static void convRow(PrintWriter out, String name, double seconds, double flops, double peak) {
         out.printf("%-64s %8.3f %9.1f %7.0f%%%n", name, seconds * 1e3, flops / seconds / 1e9, 100 * flops / seconds / 1e9 / peak);
+        out.flush();
+    }
+
+    /**
+     * Max pooling of a batch of 64 [side, side, channels] maps (the CNN's two, after their convolutions) and its
+     * gradient, timed like {@link #conv}; its speed is that of memory, so the row gives the bytes read and written per
+     * second: the map and its pooled quarter forward, the quarter and the map back.
+     */
+    private void pool(PrintWriter out, int side, int channels) {
+        Generator random = Generator.fromSeed(3);
+        Variable x = new Variable(random.normal(new int[] {64, side, side, channels}, 0, 1));
+        Tensor dy = random.normal(new int[] {64, side / 2, side / 2, channels}, 0, 1);
+        double bytes = 4.0 * 64 * side * side * channels * 5 / 4;
+        double forward = time(() -> Nn.maxPool2d(x, 2, 2, Nn.Padding.VALID), bytes);
+        double withGradient = time(() -> {
+            try (GradientTape tape = new GradientTape()) {
+                tape.gradient(Nn.maxPool2d(x, 2, 2, Nn.Padding.VALID), List.of(x), dy, UnconnectedGradients.NONE);
+            }
+        }, 2 * bytes);
+        String name = String.format("[64,%d,%d,%d]", side, side, channels);
+        for (int row = 0; row < 2; row++) {
+            double seconds = row == 0 ? forward : withGradient - forward;
+            out.printf("%-72s %8.3f %9.1f%n", name + (row == 0 ? "  forward" : "  gradient"), seconds * 1e3, bytes / seconds / 1e9);
+        }
+        out.flush();
+    }
+
+    /**
+     * One training step of the CNN as {@code train --model cnn} takes it (hidden 128, dropout 0.25, Adam, batches of
+     * 64), over the first 6,400 training images: the median epoch of 100 steps after the JIT rests. Its multiply-adds:
+     * each convolution and dense layer forward, for its weights' gradient and (but the first convolution) for its
+     * input's.
+     */
+    private void cnnStep(PrintWriter out, TrainCommand.Prepared data, double peak) {
+        int rows = Math.min(6400, data.yTrain().dim(0));
+        TrainCommand.Prepared head = new TrainCommand.Prepared(data.xTrainImages().slice(0, rows), data.yTrain().slice(0, rows), data.xTest(), data.yTest());
+        Layer model = new Model.Spec(Models.Kind.cnn, 28 * 28, 128, 10, 0.25).build(42).network();
+        double[] epoch = epochs(model, head, 64, 5);
+        double perExample = 2.0 * (28 * 28 * 9 * 32 * 2 + 14 * 14 * 9 * 32 * 64 * 3 + 7 * 7 * 64 * 128 * 3 + 128 * 10 * 3);
+        double steps = Math.ceil(rows / 64.0), seconds = epoch[0] / steps;
+        out.println("training step (cnn, batch 64, Adam)     ms a step   GFLOP/s  of peak   warm-up");
+        out.printf("%-40s %9.2f %9.1f %7.0f%%   %d epochs of %d steps%n%n", "conv 32, pool, conv 64, pool, dense 128", seconds * 1e3,
+                perExample * 64 / seconds / 1e9, 100 * perExample * 64 / seconds / 1e9 / peak, (int) epoch[1], (int) steps);
         out.flush();
     }
 
@@ -178,17 +253,31 @@ final class BenchCommand implements Callable<Integer> {
         return seconds;
     }
 
-    /**
-     * Epochs of {@code train}'s steps (batches converted from uint8 as it does), without the test evaluation: warm-up
-     * epochs until the JIT compilers rest (see {@link #QUIET_COMPILING}), then the median of the measured epochs.
-     */
+    /** The chapter's network at the sizes of {@code c}: epochs of {@code train}'s steps, and their rate of multiply-adds. */
     private void train(PrintWriter out, Config c, TrainCommand.Prepared data, double peak) {
         int inputs = data.xTest().dim(1);
-        Chapter14 model = new Chapter14(inputs, c.hidden(), 10, Generator.fromSeed(42));
-        Adam adam = new Adam(0.001);
-        Dataset batches = data.trainingBatches(c.batch(), false, 0);
+        double[] epoch = epochs(new Chapter14(inputs, c.hidden(), 10, Generator.fromSeed(42)), data, c.batch(), c.measured());
+        double median = epoch[0];
+        int warmUp = (int) epoch[1];
         int rows = data.yTrain().dim(0);
         int steps = (rows + c.batch() - 1) / c.batch();
+        double flops = 4.0 * rows * inputs * c.hidden() + 6.0 * rows * c.hidden() * 10;
+        out.printf("%-12s h=%-5d b=%-4d %9.3f %9.0f %9.1f %7.0f%%   %d epoch%s%n", c.name(), c.hidden(), c.batch(), median, steps / median,
+                flops / median / 1e9, 100 * flops / median / 1e9 / peak, warmUp, warmUp == 1 ? "" : "s");
+        out.flush();
+    }
+
+    /**
+     * Epochs of {@code train}'s steps with Adam (batches converted from uint8 as it does), without the test evaluation:
+     * warm-up epochs until the JIT compilers rest (see {@link #QUIET_COMPILING}), then the median of {@code measured}
+     * epochs.
+     *
+     * @return the median epoch's seconds, and the number of warm-up epochs
+     */
+    private static double[] epochs(Layer model, TrainCommand.Prepared data, int batch, int measured) {
+        Adam adam = new Adam(0.001);
+        Dataset batches = data.trainingBatches(batch, false, 0);
+        int steps = (data.yTrain().dim(0) + batch - 1) / batch;
         Tensor noTestImages = data.xTest().slice(0, 0), noTestLabels = data.yTest().slice(0, 0);
         double[] seconds = new double[1];
         int epoch = 0;
@@ -203,14 +292,9 @@ final class BenchCommand implements Callable<Integer> {
             warmUpSeconds += seconds[0];
         }
         int warmUp = epoch;
-        double[] measured = new double[c.measured()];
-        Trainer.fit(model, batches, steps, noTestImages, noTestLabels, adam, warmUp + 1, warmUp + c.measured(),
-                e -> measured[e.number() - warmUp - 1] = e.seconds());
-        Arrays.sort(measured);
-        double median = measured[measured.length / 2];
-        double flops = 4.0 * rows * inputs * c.hidden() + 6.0 * rows * c.hidden() * 10;
-        out.printf("%-12s h=%-5d b=%-4d %9.3f %9.0f %9.1f %7.0f%%   %d epoch%s%n", c.name(), c.hidden(), c.batch(), median, steps / median,
-                flops / median / 1e9, 100 * flops / median / 1e9 / peak, warmUp, warmUp == 1 ? "" : "s");
-        out.flush();
+        double[] times = new double[measured];
+        Trainer.fit(model, batches, steps, noTestImages, noTestLabels, adam, warmUp + 1, warmUp + measured, e -> times[e.number() - warmUp - 1] = e.seconds());
+        Arrays.sort(times);
+        return new double[] {times[times.length / 2], warmUp};
     }
 }

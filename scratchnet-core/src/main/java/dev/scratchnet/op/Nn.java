@@ -133,7 +133,7 @@ public final class Nn {
         }
         Tensor patches = extractPatches(x, f.dim(0), f.dim(1), stride, stride, padding, 0);
         int n = patches.dim(0), oh = patches.dim(1), ow = patches.dim(2);
-        Tensor product = matmul(reshape(patches, n * oh * ow, -1), reshape(f, -1, f.dim(3)));
+        Tensor product = matmul(reshape(patches, n * oh * ow, f.dim(0) * f.dim(1) * f.dim(2)), reshape(f, -1, f.dim(3)));
         return reshape(product, n, oh, ow, f.dim(3));
     }
 
@@ -224,7 +224,11 @@ public final class Nn {
      */
     public static Tensor flatten(Operand x) {
         Tensor in = read(x);
-        return reshape(in, in.dim(0), -1);
+        int rest = 1;
+        for (int axis = 1; axis < in.rank(); axis++) {
+            rest *= in.dim(axis);
+        }
+        return reshape(in, in.dim(0), rest);
     }
 
     /**

@@ -66,6 +66,15 @@ class ModelTest {
     }
 
     @Test
+    void everyNetworkTakesABatchOfNoRows() {
+        for (Models.Kind kind : Models.Kind.values()) {
+            Layer network = new Model.Spec(kind, 784, 16, 10, 0.25).build(3).network();
+            Tensor p = network.apply(Tensor.zeros(0, 784), true);
+            assertEquals(List.of(0, 10), List.of(p.dim(0), p.dim(1)), kind.name());
+        }
+    }
+
+    @Test
     void manyThreadsPredictingOnOneModelGetWhatOneThreadGets() throws Exception {
         Model model = new Model.Spec(Models.Kind.mlp, 784, 64, 10, 0.5).build(11);
         List<Tensor> inputs = new ArrayList<>();
