@@ -30,6 +30,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code scratchnet bench}: the machine's peak float32 rate, the matrix products of a training step in their three
@@ -140,17 +141,23 @@ final class BenchCommand implements Callable<Integer> {
         double forward = time(() -> Nn.conv2d(x, f, 1, Nn.Padding.SAME), flops);
         String name = String.format("[64,%d,%d,%d] * [3,3,%d,%d]", side, side, in, in, filters);
         convRow(out, name + "  forward", forward, flops, peak);
-        for (boolean images : new boolean[] {true, false}) {
-            Variable source = new Variable(images ? x : f);
-            Tensor other = images ? f : x;
-            double withGradient = time(() -> {
-                try (GradientTape tape = new GradientTape()) {
-                    Tensor y = images ? Nn.conv2d(source, other, 1, Nn.Padding.SAME) : Nn.conv2d(other, source, 1, Nn.Padding.SAME);
-                    tape.gradient(y, List.of(source), dy, UnconnectedGradients.NONE);
-                }
-            }, 2 * flops);
-            convRow(out, name + (images ? "  image grad" : "  filter grad"), withGradient - forward, flops, peak);
-        }
+        double images = backward(v -> Nn.conv2d(v, f, 1, Nn.Padding.SAME), new Variable(x), dy, forward, flops);
+        convRow(out, name + "  image grad", images, flops, peak);
+        double weights = backward(v -> Nn.conv2d(x, v, 1, Nn.Padding.SAME), new Variable(f), dy, forward, flops);
+        convRow(out, name + "  filter grad", weights, flops, peak);
+    }
+
+    /**
+     * The time of {@code op}'s gradient for {@code source} alone, given the output's gradient {@code dy}: the forward
+     * pass with that gradient, less the {@code forward} pass alone.
+     */
+    private double backward(Function<Variable, Tensor> op, Variable source, Tensor dy, double forward, double work) {
+        double withGradient = time(() -> {
+            try (GradientTape tape = new GradientTape()) {
+                tape.gradient(op.apply(source), List.of(source), dy, UnconnectedGradients.NONE);
+            }
+        }, 2 * work);
+        return withGradient - forward;
     }
 
     private static void convRow(PrintWriter out, String name, double seconds, double flops, double peak) {
@@ -169,16 +176,10 @@ final class BenchCommand implements Callable<Integer> {
         Tensor dy = random.normal(new int[] {64, side / 2, side / 2, channels}, 0, 1);
         double bytes = 4.0 * 64 * side * side * channels * 5 / 4;
         double forward = time(() -> Nn.maxPool2d(x, 2, 2, Nn.Padding.VALID), bytes);
-        double withGradient = time(() -> {
-            try (GradientTape tape = new GradientTape()) {
-                tape.gradient(Nn.maxPool2d(x, 2, 2, Nn.Padding.VALID), List.of(x), dy, UnconnectedGradients.NONE);
-            }
-        }, 2 * bytes);
+        double gradient = backward(v -> Nn.maxPool2d(v, 2, 2, Nn.Padding.VALID), x, dy, forward, bytes);
         String name = String.format("[64,%d,%d,%d]", side, side, channels);
-        for (int row = 0; row < 2; row++) {
-            double seconds = row == 0 ? forward : withGradient - forward;
-            out.printf("%-72s %8.3f %9.1f%n", name + (row == 0 ? "  forward" : "  gradient"), seconds * 1e3, bytes / seconds / 1e9);
-        }
+        out.printf("%-72s %8.3f %9.1f%n", name + "  forward", forward * 1e3, bytes / forward / 1e9);
+        out.printf("%-72s %8.3f %9.1f%n", name + "  gradient", gradient * 1e3, bytes / gradient / 1e9);
         out.flush();
     }
 
