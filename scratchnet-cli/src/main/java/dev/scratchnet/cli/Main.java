@@ -83,8 +83,19 @@ public final class Main implements Runnable {
         return (message == null ? e.getClass().getSimpleName() : message).replaceAll("\\s*\\R\\s*", " ");
     }
 
-    /** Refuses, as a usage error naming the option, a port that cannot be listened on, before the command writes anything. */
+    /** Refuses, as a usage error naming the option, a number that is no TCP port (0, for any free one, is one). */
+    static void requirePort(CommandLine.Model.CommandSpec spec, String option, int port) {
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be between 0 and 65535, got " + port);
+        }
+    }
+
+    /**
+     * Refuses, as a usage error naming the option, a port out of range or that cannot be listened on, before the command
+     * writes anything.
+     */
     static void requireFreePort(CommandLine.Model.CommandSpec spec, String option, String host, int port) {
+        requirePort(spec, option, port);
         java.net.InetAddress address;
         try {
             address = java.net.InetAddress.getByName(host);

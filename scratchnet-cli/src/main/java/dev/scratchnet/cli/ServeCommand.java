@@ -3,7 +3,6 @@ package dev.scratchnet.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -36,9 +35,6 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, got " + port);
-        }
         Main.requireFreePort(spec, "--port", host, port);
         Classifier classifier = Classifier.load(model);
         Map<String, Object> description = new LinkedHashMap<>();

@@ -465,7 +465,7 @@ final class TrainCommand implements Callable<Integer> {
         require(!saveEveryEpoch || save != null, "--save-every-epoch needs --save FILE");
         require(init == null || resume == null, "--init and --resume cannot be used together");
         require(dashboardStay == null || dashboard, "--dashboard-stay needs --dashboard");
-        require(dashboardPort >= 0 && dashboardPort <= 65535, "--dashboard-port must be between 0 and 65535, got " + dashboardPort);
+        Main.requirePort(spec, "--dashboard-port", dashboardPort);
         if (dashboard) {
             Main.requireFreePort(spec, "--dashboard-port", "127.0.0.1", dashboardPort);
         }

@@ -82,7 +82,8 @@ class TrainCommandTest {
     void usageErrorsExitWithTwoAndOneLine() {
         for (String[] args : new String[][] {{"train", "--batch-size", "0"}, {"train", "--epochs", "-1"}, {"train", "--hidden", "0"},
                 {"train", "--learning-rate", "-0.1"}, {"train", "--optimizer", "lion"}, {"train", "--dropout", "0.5"}, {"train", "--model", "rnn"}, {"train", "--nope"},
-                {"train", "--dashboard-stay"}, {"train", "--dashboard", "--dashboard-port", "70000"}}) {
+                {"train", "--dashboard-stay"}, {"train", "--dashboard", "--dashboard-port", "70000"}, {"train", "--dashboard-port", "-1"},
+                {"serve", "--model", "no-such-model.safetensors", "--port", "70000"}}) {
             Run r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
