@@ -89,9 +89,6 @@ final class TrainCommand implements Callable<Integer> {
             + "cnn; the chapter does not shuffle).")
     private Boolean shuffleOption;
 
-    /** The settings each model trains with unless told otherwise: the chapter's as the chapter has them, the CNN's recipe for 99%. */
-    private double dropout;
-    private boolean shuffle;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the initial weights; the same seed and settings give the same numbers (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -145,9 +142,6 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("try") // the claim holds --save for this run while it is open
     public Integer call() throws Exception {
-        boolean cnn = model == Models.Kind.cnn;
-        dropout = dropoutOption != null ? dropoutOption : cnn ? 0.25 : 0;
-        shuffle = shuffleOption != null ? shuffleOption : cnn && spark == null;
         validate();
         dataOptions.applyThreads(spec);
         PrintWriter console = spec.commandLine().getOut();
@@ -177,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             Model built;
             try {
-                built = new Model.Spec(model, inputs, hidden, classes, dropout).build(seed);
+                built = new Model.Spec(model, inputs, hidden, classes, dropout()).build(seed);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -214,6 +208,16 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The dropout rate: {@code --dropout}, or the model's recipe (0.25 for the CNN, which reaches 99% with it; none for the others). */
+    private double dropout() {
+        return dropoutOption != null ? dropoutOption : model == Models.Kind.cnn ? 0.25 : 0;
+    }
+
+    /** Whether to shuffle: {@code --[no-]shuffle}, or the model's recipe (the CNN's shuffles, except on Spark; the chapter's does not). */
+    private boolean shuffle() {
+        return shuffleOption != null ? shuffleOption : model == Models.Kind.cnn && spark == null;
     }
 
     private static Optimizer newOptimizer(OptimizerName name, double learningRate) {
@@ -253,13 +257,13 @@ final class TrainCommand implements Callable<Integer> {
                 // what the executors need to build their replicas, captured as values that Spark can serialize
                 Models.Kind kind = model;
                 int inputs = xTest.dim(1), width = hidden;
-                double rate = dropout, learning = learningRate;
+                double rate = dropout(), learning = learningRate;
                 long seedOfReplicas = seed;
                 OptimizerName name = optimizer;
                 SparkRun.fit(spark, partitions, averageEvery, batchSize, () -> new Model.Spec(kind, inputs, width, classes, rate).build(seedOfReplicas).network(),
                         () -> newOptimizer(name, learning), network, opt, data, done + 1, epochs, listener);
             } else {
-                Dataset batches = data.trainingBatches(batchSize, shuffle, seed);
+                Dataset batches = data.trainingBatches(batchSize, shuffle(), seed);
                 int steps = (yTrain.dim(0) + batchSize - 1) / batchSize;
                 Trainer.fit(network, batches, steps, xTest, yTest, opt, done + 1, epochs, listener);
             }
@@ -416,8 +420,8 @@ final class TrainCommand implements Callable<Integer> {
         c.put("learning_rate", learningRate);
         c.put("optimizer", optimizer.name());
         c.put("model", model.name());
-        c.put("dropout", dropout);
-        c.put("shuffle", shuffle);
+        c.put("dropout", dropout());
+        c.put("shuffle", shuffle());
         c.put("seed", seed);
         c.put("init", init != null ? init.toString() : null);
         c.put("resume", resume != null ? resume.toString() : null);
@@ -479,8 +483,8 @@ final class TrainCommand implements Callable<Integer> {
                 "--average-every " + averageEvery + " averages the optimizer's state, which it can for adam, adamw and sgd, not " + optimizer);
         require(spark == null || onClassPath("org.apache.spark.sql.SparkSession"), "--spark needs Apache Spark on the class path: run it through "
                 + "the ./scratchnet launcher, or with spark-submit (see docs/distributed.md)");
-        require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got " + dropout);
-        require(dropout == 0 || model != Models.Kind.chapter, "--dropout needs --model mlp or cnn; the chapter's network has no dropout");
+        require(dropout() >= 0 && dropout() < 1, "--dropout must be in [0, 1), got " + dropout());
+        require(dropout() == 0 || model != Models.Kind.chapter, "--dropout needs --model mlp or cnn; the chapter's network has no dropout");
         boolean onnx = init != null && Classifier.isOnnx(init);
         require(resume == null || !Classifier.isOnnx(resume), "--resume " + resume + ": an ONNX file holds no optimizer state; use --init to fine-tune it");
         if (save != null) {
