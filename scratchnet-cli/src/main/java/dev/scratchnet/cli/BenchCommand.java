@@ -84,10 +84,10 @@ final class BenchCommand implements Callable<Integer> {
         double peak = Peak.gflops(n);
         out.printf("peak float32 (register-blocked FMA loop): %.1f GFLOP/s on one core, %.1f GFLOP/s on %d thread(s)%n%n", peakCore, peak, n);
 
-        TrainCommand.Prepared data = TrainCommand.Prepared.of(dataOptions.loadNonEmpty());
+        Prepared data = Prepared.of(dataOptions.loadNonEmpty());
         // The CNN's step first: after the kernels' rows below, the JIT's profiles of them made it 44.5 ms, against the
         // 32.7 ms of train --model cnn; measured first, 33.0 ms.
-        if (!quick && data.xTest().dim(1) == 28 * 28) {
+        if (!quick && data.inputs() == 28 * 28) {
             cnnStep(out, data, peak);
         }
         out.println("matmul                                   layout      ms    GFLOP/s  of peak");
@@ -110,10 +110,45 @@ final class BenchCommand implements Callable<Integer> {
                 : List.of(new Config("chapter", 128, 64, 5), new Config("hidden 512", 512, 64, 3), new Config("hidden 1024", 1024, 64, 3),
                         new Config("batch 256", 128, 256, 5), new Config("batch 512", 128, 512, 5), new Config("h1024 b512", 1024, 512, 5));
         out.println("training (784-H-10, Adam)        s/epoch   steps/s   GFLOP/s  of peak   warm-up");
+        double chapterEpoch = Double.NaN;
         for (Config c : configs) {
-            train(out, c, data, peak);
+            double seconds = train(out, c, data, peak);
+            chapterEpoch = c.name().equals("chapter") ? seconds : chapterEpoch;
         }
+        out.println();
+        wholeRuns(out, quick ? 1 : 3, chapterEpoch);
         return 0;
+    }
+
+    /** The chapter's whole {@code train} (5 epochs) in child JVMs, against 5 of the steady epochs measured above. */
+    private void wholeRuns(PrintWriter out, int runs, double steadyEpoch) throws java.io.IOException, InterruptedException {
+        List<String> arguments = new java.util.ArrayList<>();
+        if (dataOptions.data != null) {
+            arguments.addAll(List.of("--data", dataOptions.data.toString()));
+        }
+        if (dataOptions.cache != null) {
+            arguments.addAll(List.of("--cache", dataOptions.cache.toString()));
+        }
+        if (dataOptions.threads != null) {
+            arguments.addAll(List.of("--threads", dataOptions.threads.toString()));
+        }
+        String layout = "%-56s %18s %17s %9s%n";
+        out.printf(layout, "the chapter's whole train, in a child JVM: from launch to", "first epoch line", "last epoch line", "exit");
+        double[] exits = new double[runs];
+        for (int run = 0; run < runs; run++) {
+            WholeRun.Timing t = WholeRun.time(arguments);
+            exits[run] = t.exit();
+            out.printf(layout, "run " + (run + 1), seconds(t.firstEpochLine()), seconds(t.lastEpochLine()), seconds(t.exit()));
+            out.flush();
+        }
+        Arrays.sort(exits);
+        double median = exits[runs / 2];
+        out.printf("5 steady epochs (the chapter row) take %.2f s of the median run's %.2f s; the rest is the start, the JIT's warm-up, "
+                + "the test evaluations and the run folder%n", 5 * steadyEpoch, median);
+    }
+
+    private static String seconds(double s) {
+        return String.format(java.util.Locale.ROOT, "%.2f s", s);
     }
 
     private void matmul(PrintWriter out, String name, int m, int k, int n, boolean transA, boolean transB, double peak) {
@@ -189,9 +224,9 @@ final class BenchCommand implements Callable<Integer> {
      * each convolution and dense layer forward, for its weights' gradient and (but the first convolution) for its
      * input's.
      */
-    private void cnnStep(PrintWriter out, TrainCommand.Prepared data, double peak) {
+    private void cnnStep(PrintWriter out, Prepared data, double peak) {
         int rows = Math.min(6400, data.yTrain().dim(0));
-        TrainCommand.Prepared head = new TrainCommand.Prepared(data.xTrainImages().slice(0, rows), data.yTrain().slice(0, rows), data.xTest(), data.yTest());
+        Prepared head = data.head(rows);
         Layer model = new Model.Spec(Models.Kind.cnn, 28 * 28, 128, 10, 0.25).build(42).network();
         double[] epoch = epochs(model, head, 64, 5);
         double perExample = 2.0 * (28 * 28 * 9 * 32 * 2 + 14 * 14 * 9 * 32 * 64 * 3 + 7 * 7 * 64 * 128 * 3 + 128 * 10 * 3);
@@ -255,8 +290,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The chapter's network at the sizes of {@code c}: epochs of {@code train}'s steps, and their rate of multiply-adds. */
-    private void train(PrintWriter out, Config c, TrainCommand.Prepared data, double peak) {
-        int inputs = data.xTest().dim(1);
+    private double train(PrintWriter out, Config c, Prepared data, double peak) {
+        int inputs = data.inputs();
         double[] epoch = epochs(new Chapter14(inputs, c.hidden(), 10, Generator.fromSeed(42)), data, c.batch(), c.measured());
         double median = epoch[0];
         int warmUp = (int) epoch[1];
@@ -266,6 +301,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("%-12s h=%-5d b=%-4d %9.3f %9.0f %9.1f %7.0f%%   %d epoch%s%n", c.name(), c.hidden(), c.batch(), median, steps / median,
                 flops / median / 1e9, 100 * flops / median / 1e9 / peak, warmUp, warmUp == 1 ? "" : "s");
         out.flush();
+        return median;
     }
 
     /**
@@ -275,7 +311,7 @@ final class BenchCommand implements Callable<Integer> {
      *
      * @return the median epoch's seconds, and the number of warm-up epochs
      */
-    private static double[] epochs(Layer model, TrainCommand.Prepared data, int batch, int measured) {
+    private static double[] epochs(Layer model, Prepared data, int batch, int measured) {
         Adam adam = new Adam(0.001);
         Dataset batches = data.trainingBatches(batch, false, 0);
         int steps = (data.yTrain().dim(0) + batch - 1) / batch;

@@ -31,7 +31,7 @@ final class EvalCommand implements Callable<Integer> {
         dataOptions.applyThreads(spec);
         Classifier network = Classifier.load(model);
         IdxDataset dataset = dataOptions.loadNonEmpty();
-        Tensor x = TrainCommand.flatten(dataset.xTest());
+        Tensor x = Prepared.flatten(dataset.xTest());
         Tensor y = dataset.yTest().cast(INT64);
         int inputs = network.inputs();
         int classes = network.classes();

@@ -31,7 +31,7 @@ final class SparkRun {
      * {@code spark-submit} was given); the executors build their replicas with {@code models} and {@code optimizers}.
      */
     static void fit(String master, int partitions, int averageEvery, int batchSize, Factory<Layer> models, Factory<Optimizer> optimizers,
-                    Layer network, Optimizer optimizer, TrainCommand.Prepared data, int first, int last, Trainer.Listener listener) {
+                    Layer network, Optimizer optimizer, Prepared data, Tensor xTest, Tensor yTest, int first, int last, Trainer.Listener listener) {
         // Spark and Hadoop log through the tool's SLF4J binding: errors only (their warnings are about local mode and the data's first trip).
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark", "error");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.hadoop", "error");
@@ -50,7 +50,7 @@ final class SparkRun {
             JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
             JavaRDD<Example> examples = context.parallelize(examples(data), partitions > 0 ? partitions : context.defaultParallelism());
             new SparkTrainer(models, optimizers).batchSize(batchSize).averageEvery(averageEvery)
-                    .fit(network, optimizer, examples, first, last, data.xTest(), data.yTest(), listener);
+                    .fit(network, optimizer, examples, first, last, xTest, yTest, listener);
         } finally {
             spark.stop();
             SparkSession.clearActiveSession();
@@ -59,12 +59,12 @@ final class SparkRun {
     }
 
     /** The training images as the chapter prepares them (float rows in [0, 1]), converted a thousand at a time, with their labels. */
-    private static List<Example> examples(TrainCommand.Prepared data) {
+    private static List<Example> examples(Prepared data) {
         Tensor images = data.xTrainImages();
         long[] labels = data.yTrain().toLongArray();
         List<Example> out = new ArrayList<>(labels.length);
         for (int start = 0; start < labels.length; start += 1000) {
-            Tensor rows = TrainCommand.flatten(images.slice(start, Math.min(start + 1000, labels.length)));
+            Tensor rows = Prepared.flatten(images.slice(start, Math.min(start + 1000, labels.length)));
             float[] values = rows.toFloatArray();
             int pixels = rows.dim(1);
             for (int i = 0; i < rows.dim(0); i++) {

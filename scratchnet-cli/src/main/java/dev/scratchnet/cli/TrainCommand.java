@@ -1,7 +1,6 @@
 package dev.scratchnet.cli;
 
 import com.google.gson.GsonBuilder;
-import dev.scratchnet.data.IdxDataset;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.models.Models;
 import dev.scratchnet.models.Trainer;
@@ -139,6 +138,8 @@ final class TrainCommand implements Callable<Integer> {
             + "model just trained, until Ctrl-C (default: on a terminal).")
     private Boolean dashboardStay;
 
+    private final TimeLine timeLine = new TimeLine();
+
     @Override
     @SuppressWarnings("try") // the claim holds --save for this run while it is open
     public Integer call() throws Exception {
@@ -152,9 +153,10 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(PrintWriter console) throws Exception {
         Prepared data = Prepared.of(dataOptions.loadNonEmpty());
-        Tensor yTrain = data.yTrain(), xTest = data.xTest(), yTest = data.yTest();
+        timeLine.mark("data ready");
+        Tensor yTrain = data.yTrain(), yTest = data.yTest();
         int classes = (int) Math.max(max(yTrain).longValue(), max(yTest).longValue()) + 1;
-        int inputs = xTest.dim(1);
+        int inputs = data.inputs();
         requireMemoryFor(inputs, classes);
 
         Optimizer opt = newOptimizer(optimizer, learningRate);
@@ -197,7 +199,7 @@ final class TrainCommand implements Callable<Integer> {
                 console.println("Dashboard: http://127.0.0.1:" + board.port() + "/dashboard.html");
                 console.flush();
             }
-            Listener listener = new Listener(saver, run, console, board, () -> Evaluation.of(network, xTest, yTest, classes).confusion());
+            Listener listener = new Listener(saver, run, console, board, () -> Evaluation.of(network, data.xTest(), yTest, classes));
             train(network, data, opt, done, listener, console, run, classes, side);
             if (board != null) {
                 if (dashboardStay != null ? dashboardStay : System.console() != null) {
@@ -247,7 +249,9 @@ final class TrainCommand implements Callable<Integer> {
     /** The epochs, then the profile, the checkpoint of a run with nothing to train, and the run folder's plots and report. */
     private void train(Layer network, Prepared data, Optimizer opt, int done, Listener listener, PrintWriter console, RunFolder run, int classes,
                        int side) throws IOException {
-        Tensor yTrain = data.yTrain(), xTest = data.xTest(), yTest = data.yTest();
+        Tensor yTrain = data.yTrain(), yTest = data.yTest();
+        // The listener evaluates each epoch on the test set, and keeps the confusion matrix and predictions it gives.
+        Tensor noTestImages = Tensor.zeros(FLOAT32, 0, data.inputs()), noTestLabels = yTest.slice(0, 0);
         Profiler.enable(profile);
         NumericsCheck.enable(checkNumerics);
         long trainingStart = System.nanoTime();
@@ -256,16 +260,17 @@ final class TrainCommand implements Callable<Integer> {
             if (spark != null) {
                 // what the executors need to build their replicas, captured as values that Spark can serialize
                 Models.Kind kind = model;
-                int inputs = xTest.dim(1), width = hidden;
+                int inputs = data.inputs(), width = hidden;
                 double rate = dropout(), learning = learningRate;
                 long seedOfReplicas = seed;
                 OptimizerName name = optimizer;
                 SparkRun.fit(spark, partitions, averageEvery, batchSize, () -> new Model.Spec(kind, inputs, width, classes, rate).build(seedOfReplicas).network(),
-                        () -> newOptimizer(name, learning), network, opt, data, done + 1, epochs, listener);
+                        () -> newOptimizer(name, learning), network, opt, data, noTestImages, noTestLabels, done + 1, epochs, listener);
             } else {
                 Dataset batches = data.trainingBatches(batchSize, shuffle(), seed);
                 int steps = (yTrain.dim(0) + batchSize - 1) / batchSize;
-                Trainer.fit(network, batches, steps, xTest, yTest, opt, done + 1, epochs, listener);
+                timeLine.mark("first step starts");
+                Trainer.fit(network, batches, steps, noTestImages, noTestLabels, opt, done + 1, epochs, listener);
             }
         } catch (ArithmeticException e) {
             throw new IllegalStateException("stopped in epoch " + listener.epoch + " after step " + listener.step + ": " + e.getMessage(), e);
@@ -284,10 +289,14 @@ final class TrainCommand implements Callable<Integer> {
         if (save != null && done >= epochs) {
             listener.save(done);
         }
-        Evaluation test = Evaluation.of(network, xTest, yTest, classes);
-        run.finish(network.variables().get(0).value(), side, test, xTest, yTest.toLongArray());
+        Evaluation test = listener.lastTest != null ? listener.lastTest : Evaluation.of(network, data.xTest(), yTest, classes);
+        run.finish(network.variables().get(0).value(), side, test, data.xTest(), yTest.toLongArray());
+        timeLine.mark("run folder written");
         if (!quiet) {
             console.println("Run folder: " + run.dir() + (save != null ? ", model: " + listener.savedTo : ""));
+        }
+        if (profile) {
+            console.println(timeLine.describe());
         }
     }
 
@@ -302,19 +311,22 @@ final class TrainCommand implements Callable<Integer> {
         int step;
 
         private final Dashboard board;
-        private final java.util.function.Supplier<long[][]> confusion;
+        private final java.util.function.Supplier<Evaluation> testEvaluation;
 
-        Listener(Saver saver, RunFolder run, PrintWriter console, Dashboard board, java.util.function.Supplier<long[][]> confusion) {
+        Listener(Saver saver, RunFolder run, PrintWriter console, Dashboard board, java.util.function.Supplier<Evaluation> testEvaluation) {
             this.saver = saver;
             this.run = run;
             this.console = console;
             this.board = board;
-            this.confusion = confusion;
+            this.testEvaluation = testEvaluation;
         }
 
         @Override
         public void step(int epoch, int step, int steps, double loss, double accuracy) {
             this.epoch = epoch;
+            if (this.step == 0) {
+                timeLine.mark("first step done");
+            }
             this.step = step;
             if (!Double.isFinite(loss)) {
                 throw new ArithmeticException("the training loss became " + loss + "; try a smaller --learning-rate, or --check-numerics to find the op");
@@ -336,16 +348,20 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         @Override
-        public void epoch(Trainer.Epoch e) {
+        public void epoch(Trainer.Epoch trained) {
             if (progress != null) {
                 progress.close();
                 progress = null;
             }
+            lastTest = testEvaluation.get();
+            Trainer.Epoch e = new Trainer.Epoch(trained.number(), lastTest.accuracy(), lastTest.loss(), trained.trainLoss(), trained.trainAccuracy(),
+                    trained.seconds());
             console.println(quiet ? e.toString() : String.format("%s  (loss %.4f, %.2f s)", e, e.trainLoss(), e.seconds()));
             console.flush();
+            timeLine.mark("epoch " + e.number());
             testAccuracy = e.testAccuracy();
             if (board != null) {
-                board.epoch(e, confusion.get());
+                board.epoch(e, lastTest.confusion());
             }
             try {
                 if (save != null && (saveEveryEpoch || e.number() == epochs)) {
@@ -361,6 +377,8 @@ final class TrainCommand implements Callable<Integer> {
         Path savedTo;
         /** The last epoch's test accuracy, kept with the checkpoint; NaN before the first epoch. */
         double testAccuracy = Double.NaN;
+        /** The last epoch's evaluation on the test set; null before the first epoch. */
+        Evaluation lastTest;
 
         /**
          * Writes the checkpoint to {@code --save}; if that fails after training, into the run folder instead, so that the
@@ -434,30 +452,6 @@ final class TrainCommand implements Callable<Integer> {
             c.put("average_every", averageEvery);
         }
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(c);
-    }
-
-    /**
-     * A data set ready for training: test images as float32 rows in [0, 1] and labels as int64, as the chapter prepares
-     * them. The training images stay uint8 and are converted a batch at a time, as a tf.data pipeline would: the same
-     * numbers, a quarter of the memory (for MNIST, 47 MB instead of 188 MB) and no pass over all of them before the first
-     * step.
-     */
-    record Prepared(Tensor xTrainImages, Tensor yTrain, Tensor xTest, Tensor yTest) {
-        static Prepared of(IdxDataset raw) {
-            return new Prepared(raw.xTrain(), raw.yTrain().cast(INT64), flatten(raw.xTest()), raw.yTest().cast(INT64));
-        }
-
-        /** Batches of (float32 image rows, int64 labels), in order or shuffled anew every pass. */
-        Dataset trainingBatches(int batchSize, boolean shuffle, long seed) {
-            Dataset examples = Dataset.fromTensorSlices(xTrainImages, yTrain);
-            return (shuffle ? examples.shuffle(yTrain.dim(0), seed) : examples).batch(batchSize)
-                    .map(batch -> List.of(flatten(batch.get(0)), batch.get(1)));
-        }
-    }
-
-    /** Images [n, ...] as float32 rows [n, pixels] in [0, 1], as the chapter prepares them. */
-    static Tensor flatten(Tensor images) {
-        return images.div(255.0).reshape(images.dim(0), -1).cast(FLOAT32);
     }
 
     /** Every setting checked before any work, and every place the run will write. */

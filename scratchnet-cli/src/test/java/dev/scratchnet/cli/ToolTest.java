@@ -148,12 +148,27 @@ class ToolTest {
     @Test
     void theProfileShowsWhereTheTimeWent() throws Exception {
         Path data = IdxFiles.writeDataset(dir.resolve("data"), 200, 50, 3);
-        TrainCommandTest.Run r = run("train", "--data", data.toString(), "--epochs", "1", "--profile", "--quiet", "--out", dir.resolve("p").toString());
+        TrainCommandTest.Run r = run("train", "--data", data.toString(), "--epochs", "2", "--profile", "--quiet", "--out", dir.resolve("p").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("matmul (gradient)") && r.out().contains("Adam update") && r.out().contains("(everything else)"), r.out());
         assertTrue(java.util.regex.Pattern.compile("Meanwhile the JIT compilers worked \\d+\\.\\d\\d s \\(\\d+% of \\d+ cores\\), and the garbage "
                 + "collector paused \\d+ times for \\d+ ms in all\\.").matcher(r.out()).find(), r.out());
+        java.util.regex.Matcher timeLine = java.util.regex.Pattern.compile("Time line \\(seconds since the JVM started\\): data ready (\\S+), first step "
+                + "starts (\\S+), first step done (\\S+), epoch 1 (\\S+), epoch 2 (\\S+), run folder written (\\S+)\\.").matcher(r.out());
+        assertTrue(timeLine.find(), r.out());
+        for (int moment = 2; moment <= 6; moment++) {
+            assertTrue(Double.parseDouble(timeLine.group(moment)) >= Double.parseDouble(timeLine.group(moment - 1)), timeLine.group());
+        }
         assertFalse(dev.scratchnet.op.Profiler.enabled(), "profiling is off again after the run");
+    }
+
+    @Test
+    void aWholeRunIsTimedInAChildJvmFromLaunchToExit() throws Exception {
+        Path data = IdxFiles.writeDataset(dir.resolve("data"), 200, 50, 3);
+        WholeRun.Timing t = WholeRun.time(List.of("--data", data.toString(), "--epochs", "2", "--hidden", "8"));
+        assertTrue(0 < t.firstEpochLine() && t.firstEpochLine() <= t.lastEpochLine() && t.lastEpochLine() <= t.exit(), t.toString());
+        IllegalStateException failed = assertThrows(IllegalStateException.class, () -> WholeRun.time(List.of("--data", dir.resolve("none").toString())));
+        assertTrue(failed.getMessage().contains("exit code 1") && failed.getMessage().contains("none"), failed.getMessage());
     }
 
     /** A metrics row without its last column, the epoch's seconds. */

@@ -63,7 +63,7 @@ class TrainCommandTest {
         Tensor whole = raw.xTrain().div(255.0).reshape(150, -1);
         Tensor labels = raw.yTrain().cast(DType.INT64);
         int start = 0;
-        for (List<Tensor> batch : TrainCommand.Prepared.of(raw).trainingBatches(64, false, 0)) {
+        for (List<Tensor> batch : Prepared.of(raw).trainingBatches(64, false, 0)) {
             int end = Math.min(start + 64, 150);
             assertArrayEquals(whole.slice(start, end).toFloatArray(), batch.get(0).toFloatArray());
             assertEquals(List.of(end - start, whole.dim(1)), List.of(batch.get(0).dim(0), batch.get(0).dim(1)));
@@ -71,6 +71,17 @@ class TrainCommandTest {
             start = end;
         }
         assertEquals(150, start);
+    }
+
+    @Test
+    void theTestImagesAreConvertedWhenFirstAskedForAsTheChapterConvertsThem() throws Exception {
+        IdxDataset raw = IdxDataset.load(IdxFiles.writeDataset(dir.resolve("tiny"), 150, 10, 3));
+        Prepared data = Prepared.of(raw);
+        assertEquals(raw.xTest().dim(1) * raw.xTest().dim(2), data.inputs());
+        Tensor converted = data.xTest();
+        assertArrayEquals(raw.xTest().div(255.0).reshape(10, -1).cast(DType.FLOAT32).toFloatArray(), converted.toFloatArray());
+        assertSame(converted, data.xTest(), "converted once");
+        assertEquals(40, data.head(40).yTrain().dim(0));
     }
 
     private static String accuracies(Run r) {
