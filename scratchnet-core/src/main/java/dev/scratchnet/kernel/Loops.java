@@ -31,7 +31,8 @@ public interface Loops {
 
     /**
      * Max pooling over windows wholly inside NHWC images (VALID padding): each window's maximum into {@code out} and
-     * where it came from into {@code from}, as {@link Pool#argmaxValid} gives them, the first of equal maxima.
+     * where it came from into {@code from}, as {@link Pool#argmaxValid} gives them, the first of equal maxima; with
+     * {@code from} null, the maxima alone (nothing will route a gradient back).
      */
     void maxPool(float[] in, int off, int batch, int h, int w, int c, int size, int stride, int oh, int ow, int[] from, float[] out);
 

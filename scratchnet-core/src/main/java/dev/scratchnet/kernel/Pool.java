@@ -47,7 +47,8 @@ public final class Pool {
     /**
      * {@link #argmax} for float32 windows that lie wholly inside the image (VALID padding), found by reading the
      * image in place: for each window, cell by cell in row-major order, the channels side by side. The same winners
-     * as {@link #argmax}, the first of equal maxima; no index map is read. The maxima themselves go to {@code out}.
+     * as {@link #argmax}, the first of equal maxima; no index map is read. The maxima themselves go to {@code out}, and
+     * with {@code from} null only they.
      */
     public static void argmaxValid(float[] in, int off, int batch, int h, int w, int c, int size, int stride, int oh, int ow, int[] from,
                                    float[] out) {
@@ -62,7 +63,9 @@ public final class Pool {
                         int o = ((e * oh + y) * ow + x) * c, corner = first + (y * stride * w + x * stride) * c;
                         for (int ch = 0; ch < c; ch++) {
                             best[ch] = in[off + corner + ch];
-                            from[o + ch] = corner + ch;
+                            if (from != null) {
+                                from[o + ch] = corner + ch;
+                            }
                         }
                         for (int i = 0; i < size; i++) {
                             for (int j = i == 0 ? 1 : 0; j < size; j++) {
@@ -71,7 +74,9 @@ public final class Pool {
                                     float v = in[off + cell + ch];
                                     if (v > best[ch]) {
                                         best[ch] = v;
-                                        from[o + ch] = cell + ch;
+                                        if (from != null) {
+                                            from[o + ch] = cell + ch;
+                                        }
                                     }
                                 }
                             }

@@ -72,10 +72,14 @@ final class VectorLoops implements Loops {
                                     FloatVector v = FloatVector.fromArray(S, in, off + cell);
                                     var greater = v.compare(VectorOperators.GT, best);
                                     best = best.blend(v, greater);
-                                    index = index.blend(lanes.add(cell), greater.cast(INTS));
+                                    if (from != null) {
+                                        index = index.blend(lanes.add(cell), greater.cast(INTS));
+                                    }
                                 }
                             }
-                            index.intoArray(from, o + ch);
+                            if (from != null) {
+                                index.intoArray(from, o + ch);
+                            }
                             best.intoArray(out, o + ch);
                         }
                     }

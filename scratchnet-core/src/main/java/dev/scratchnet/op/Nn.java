@@ -152,7 +152,9 @@ public final class Nn {
         Windows g = Windows.of("maxPool2d", x.shape(), size, size, stride, stride, padding);
         long started = Profiler.start();
         int n = x.dim(0), exampleSize = g.h * g.w * g.c, outSize = n * g.oh * g.ow * g.c;
-        int[] from = new int[outSize];
+        // Where each maximum came from routes the gradient back; when nothing records the op, nothing will ask for it.
+        boolean recorded = !Recording.active().isEmpty();
+        int[] from = recorded || padding != Padding.VALID || x.dtype() != DType.FLOAT32 ? new int[outSize] : null;
         // SAME pads less than a window on each side, so every window holds a cell of the image and has a winner.
         Object out;
         if (x.dtype() == DType.FLOAT32) {

@@ -148,6 +148,11 @@ class KernelPathsTest {
         for (int i = 0; i < outputs; i++) {
             assertEquals(in[1 + expectedFrom[i]], expected[i], 0, "the maximum is the winner's value");
         }
+        float[] scalarMaxima = new float[outputs], vectorMaxima = new float[outputs];
+        scalarLoops.maxPool(in, 1, batch, h, w, channels, size, stride, oh, ow, null, scalarMaxima);
+        vectorLoops.maxPool(in, 1, batch, h, w, channels, size, stride, oh, ow, null, vectorMaxima);
+        assertArrayEquals(expected, scalarMaxima, "without the winners, the same maxima");
+        assertArrayEquals(expected, vectorMaxima, "without the winners, the same maxima");
     }
 
     @Property(tries = 40)
