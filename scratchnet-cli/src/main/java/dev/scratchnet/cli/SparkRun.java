@@ -28,7 +28,8 @@ final class SparkRun {
 
     /**
      * Trains {@code network} with {@code optimizer} on {@code master}, a Spark master URL (or empty for the one
-     * {@code spark-submit} was given); the executors build their replicas with {@code models} and {@code optimizers}.
+     * {@code spark-submit} was given); the executors build their replicas with {@code models} and {@code optimizers}. The
+     * trainer evaluates {@code xTest} after each epoch ({@code train} gives it none: its listener evaluates the test set).
      */
     static void fit(String master, int partitions, int averageEvery, int batchSize, Factory<Layer> models, Factory<Optimizer> optimizers,
                     Layer network, Optimizer optimizer, Prepared data, Tensor xTest, Tensor yTest, int first, int last, Trainer.Listener listener) {

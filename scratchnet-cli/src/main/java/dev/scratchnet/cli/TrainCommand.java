@@ -203,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
             train(network, data, opt, done, listener, console, run, classes, side);
             if (board != null) {
                 if (dashboardStay != null ? dashboardStay : System.console() != null) {
-                    stayOpen(board, run, new Classifier(network, inputs, classes, about), listener.testAccuracy, console);
+                    stayOpen(board, run, new Classifier(network, inputs, classes, about), listener.testAccuracy(), console);
                 } else {
                     board.done(run.dir().toString(), null);
                 }
@@ -359,7 +359,6 @@ final class TrainCommand implements Callable<Integer> {
             console.println(quiet ? e.toString() : String.format("%s  (loss %.4f, %.2f s)", e, e.trainLoss(), e.seconds()));
             console.flush();
             timeLine.mark("epoch " + e.number());
-            testAccuracy = e.testAccuracy();
             if (board != null) {
                 board.epoch(e, lastTest.confusion());
             }
@@ -375,10 +374,13 @@ final class TrainCommand implements Callable<Integer> {
 
         /** Where the last checkpoint went: {@code --save}, or the run folder when that could not be written. */
         Path savedTo;
-        /** The last epoch's test accuracy, kept with the checkpoint; NaN before the first epoch. */
-        double testAccuracy = Double.NaN;
         /** The last epoch's evaluation on the test set; null before the first epoch. */
         Evaluation lastTest;
+
+        /** The last epoch's test accuracy, kept with the checkpoint; NaN before the first epoch. */
+        double testAccuracy() {
+            return lastTest != null ? lastTest.accuracy() : Double.NaN;
+        }
 
         /**
          * Writes the checkpoint to {@code --save}; if that fails after training, into the run folder instead, so that the
@@ -386,12 +388,12 @@ final class TrainCommand implements Callable<Integer> {
          */
         void save(int epoch) throws IOException {
             try {
-                saver.save(save, epoch, testAccuracy);
+                saver.save(save, epoch, testAccuracy());
                 savedTo = save;
             } catch (IOException failure) {
                 String name = save.getFileName().toString();
                 Path fallback = run.dir().resolve("model" + name.substring(name.lastIndexOf('.')));
-                saver.save(fallback, epoch, testAccuracy);
+                saver.save(fallback, epoch, testAccuracy());
                 savedTo = fallback;
                 spec.commandLine().getErr().println("scratchnet: could not write " + save + " (" + Main.describe(failure)
                         + "); the model of epoch " + epoch + " was saved to " + fallback + " instead");
