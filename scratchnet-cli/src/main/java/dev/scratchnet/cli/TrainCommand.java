@@ -152,6 +152,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int train(PrintWriter console) throws Exception {
+        Charts.warmUpInBackground();
         Prepared data = Prepared.of(dataOptions.loadNonEmpty());
         timeLine.mark("data ready");
         Tensor yTrain = data.yTrain(), yTest = data.yTest();
