@@ -62,11 +62,7 @@ final class Prepared {
 
     /** The values of one image: the length of its row. */
     int inputs() {
-        int length = 1;
-        for (int axis = 1; axis < xTestImages.rank(); axis++) {
-            length *= xTestImages.dim(axis);
-        }
-        return length;
+        return xTestImages.shape().rowSize();
     }
 
     /** Batches of (float32 image rows, int64 labels), in order or shuffled anew every pass. */

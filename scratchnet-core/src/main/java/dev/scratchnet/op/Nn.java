@@ -226,11 +226,7 @@ public final class Nn {
      */
     public static Tensor flatten(Operand x) {
         Tensor in = read(x);
-        int rest = 1;
-        for (int axis = 1; axis < in.rank(); axis++) {
-            rest *= in.dim(axis);
-        }
-        return reshape(in, in.dim(0), rest);
+        return reshape(in, in.dim(0), in.shape().rowSize());
     }
 
     /**
