@@ -20,6 +20,7 @@ import dev.scratchnet.optim.AdamW;
 import dev.scratchnet.optim.RMSprop;
 import dev.scratchnet.optim.Optimizer;
 import dev.scratchnet.optim.SGD;
+import dev.scratchnet.spark.ParameterAveraging;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -476,7 +477,7 @@ final class TrainCommand implements Callable<Integer> {
         require(averageEvery >= 1 && averageEvery <= 1 << 20, "--average-every must be between 1 and " + (1 << 20) + ", got " + averageEvery);
         require(spark == null || shuffleOption != Boolean.TRUE, "--shuffle does not go with --spark: each partition keeps its examples in order");
         require(spark == null || init == null || !Classifier.isOnnx(init), "--spark trains the built-in models; an ONNX --init cannot be rebuilt on the executors");
-        require(spark == null || averageEvery == 1 || optimizer == OptimizerName.adam || optimizer == OptimizerName.adamw || optimizer == OptimizerName.sgd,
+        require(spark == null || averageEvery == 1 || ParameterAveraging.carries(newOptimizer(optimizer, learningRate)),
                 "--average-every " + averageEvery + " averages the optimizer's state, which it can for adam, adamw and sgd, not " + optimizer);
         require(spark == null || onClassPath("org.apache.spark.sql.SparkSession"), "--spark needs Apache Spark on the class path: run it through "
                 + "the ./scratchnet launcher, or with spark-submit (see docs/distributed.md)");

@@ -4,9 +4,7 @@ import dev.scratchnet.layers.Layer;
 import dev.scratchnet.models.Trainer;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.op.Variable;
-import dev.scratchnet.optim.Adam;
 import dev.scratchnet.optim.Optimizer;
-import dev.scratchnet.optim.SGD;
 import dev.scratchnet.tensor.DType;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -120,7 +118,7 @@ public final class SparkTrainer {
      */
     public void fit(Layer model, Optimizer optimizer, JavaRDD<Example> examples, int first, int last, Tensor xTest, Tensor yTest,
                     Trainer.Listener listener) {
-        if (averageEvery > 1 && !averageable(optimizer)) {
+        if (averageEvery > 1 && !ParameterAveraging.carries(optimizer)) {
             throw new IllegalArgumentException("SparkTrainer: parameter averaging carries the state of Adam, AdamW and SGD without momentum, not of "
                     + optimizer.getClass().getSimpleName() + "; use averageEvery(1)");
         }
@@ -169,10 +167,6 @@ public final class SparkTrainer {
             shards.rdd().localCheckpoint();
         }
         return shards;
-    }
-
-    private static boolean averageable(Optimizer optimizer) {
-        return optimizer instanceof Adam || optimizer instanceof SGD sgd && sgd.momentum() == 0;
     }
 
     private static void requireFloat32(List<Variable> variables) {
