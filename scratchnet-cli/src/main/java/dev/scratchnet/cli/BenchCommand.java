@@ -224,7 +224,7 @@ final class BenchCommand implements Callable<Integer> {
      * each convolution and dense layer forward, for its weights' gradient and (but the first convolution) for its
      * input's.
      */
-    private void cnnStep(PrintWriter out, Prepared data, double peak) {
+    private void cnnStep(PrintWriter out, Prepared data, double peak) throws Exception {
         int rows = Math.min(6400, data.yTrain().dim(0));
         Prepared head = data.head(rows);
         Layer model = new Model.Spec(Models.Kind.cnn, 28 * 28, 128, 10, 0.25).build(42).network();
@@ -290,7 +290,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The chapter's network at the sizes of {@code c}: epochs of {@code train}'s steps, and their rate of multiply-adds. */
-    private double train(PrintWriter out, Config c, Prepared data, double peak) {
+    private double train(PrintWriter out, Config c, Prepared data, double peak) throws Exception {
         int inputs = data.inputs();
         double[] epoch = epochs(new Chapter14(inputs, c.hidden(), 10, Generator.fromSeed(42)), data, c.batch(), c.measured());
         double median = epoch[0];
@@ -311,24 +311,18 @@ final class BenchCommand implements Callable<Integer> {
      *
      * @return the median epoch's seconds, and the number of warm-up epochs
      */
-    private static double[] epochs(Layer model, Prepared data, int batch, int measured) {
+    private static double[] epochs(Layer model, Prepared data, int batch, int measured) throws Exception {
         Adam adam = new Adam(0.001);
         Dataset batches = data.trainingBatches(batch, false, 0);
         int steps = (data.yTrain().dim(0) + batch - 1) / batch;
         Tensor noTestImages = data.xTest().slice(0, 0), noTestLabels = data.yTest().slice(0, 0);
         double[] seconds = new double[1];
-        int epoch = 0;
-        double warmUpSeconds = 0;
-        boolean quiet = false;
-        while (!quiet && warmUpSeconds < MAX_WARM_UP_SECONDS) {
-            JvmActivity before = JvmActivity.now();
-            epoch++;
-            Trainer.fit(model, batches, steps, noTestImages, noTestLabels, adam, epoch, epoch, e -> seconds[0] = e.seconds());
-            long compiled = JvmActivity.since(before).compileMillis();
-            quiet = compiled < QUIET_COMPILING * seconds[0] * 1e3;
-            warmUpSeconds += seconds[0];
-        }
-        int warmUp = epoch;
+        int[] epoch = {0};
+        int warmUp = JvmActivity.warmUp(() -> {
+            epoch[0]++;
+            Trainer.fit(model, batches, steps, noTestImages, noTestLabels, adam, epoch[0], epoch[0], e -> seconds[0] = e.seconds());
+            return seconds[0];
+        }, QUIET_COMPILING, MAX_WARM_UP_SECONDS);
         double[] times = new double[measured];
         Trainer.fit(model, batches, steps, noTestImages, noTestLabels, adam, warmUp + 1, warmUp + measured, e -> times[e.number() - warmUp - 1] = e.seconds());
         Arrays.sort(times);

@@ -28,6 +28,33 @@ record JvmActivity(long compileMillis, long collections, long collectionMillis) 
         return new JvmActivity(compile, end.collections - start.collections, end.collectionMillis - start.collectionMillis);
     }
 
+    /** A round of warm-up work, which gives the seconds it took. */
+    @FunctionalInterface
+    interface Round {
+        double run() throws Exception;
+    }
+
+    /**
+     * Runs {@code round} until one in which the JIT compilers worked less than {@code quietShare} of its time (one
+     * round, for a JIT that does not report its time), or until the rounds have taken {@code maxSeconds}: while the
+     * compilers work they take a core, and the code they compile is not yet what it will be.
+     *
+     * @return the rounds run
+     */
+    static int warmUp(Round round, double quietShare, double maxSeconds) throws Exception {
+        int rounds = 0;
+        double total = 0;
+        boolean quiet = false;
+        while (!quiet && total < maxSeconds) {
+            JvmActivity before = now();
+            double seconds = round.run();
+            rounds++;
+            total += seconds;
+            quiet = since(before).compileMillis < quietShare * seconds * 1e3;
+        }
+        return rounds;
+    }
+
     /** One line for the profile, measured against {@code seconds} of wall time. */
     String describe(double seconds) {
         int cores = Runtime.getRuntime().availableProcessors();

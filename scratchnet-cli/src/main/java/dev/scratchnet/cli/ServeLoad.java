@@ -35,9 +35,14 @@ final class ServeLoad {
     private ServeLoad() {
     }
 
-    /** Warm-up rounds end with one in which the JIT compilers worked less than this share of a core. */
+    /** Warm-up rounds end with one in which the JIT compilers worked less than this share of its time. */
     private static final double QUIET_COMPILING = 0.05;
-    private static final int MAX_WARM_UP_ROUNDS = 10;
+    /** Warm-up ends after rounds of this many seconds in all, for a JIT that does not rest. */
+    private static final double MAX_WARM_UP_SECONDS = 10;
+
+    /** The errors and every request's latency in nanoseconds. */
+    private record Measured(long errors, long[] latencies) {
+    }
 
     static void run(PrintWriter out, int clients, int seconds) throws Exception {
         Path file = Files.createTempFile("scratchnet-serve-bench", ".safetensors");
@@ -52,23 +57,18 @@ final class ServeLoad {
                         .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png)).build();
                 // The same load in rounds of a second until the compilers rest: until then the kernels of one-row
                 // products run in C1, where the Vector API is not compiled to vector instructions.
-                int rounds = 0;
-                boolean quiet = false;
-                while (!quiet && rounds < MAX_WARM_UP_ROUNDS) {
-                    JvmActivity before = JvmActivity.now();
+                int rounds = JvmActivity.warmUp(() -> {
+                    long start = System.nanoTime();
                     load(pool, client, request, clients, 1);
-                    rounds++;
-                    long compiled = JvmActivity.since(before).compileMillis();
-                    quiet = compiled >= 0 && compiled < QUIET_COMPILING * 1e3;
-                }
-                long[] measured = load(pool, client, request, clients, seconds);
-                long errors = measured[0];
-                long[] sorted = Arrays.copyOfRange(measured, 1, measured.length);
+                    return (System.nanoTime() - start) / 1e9;
+                }, QUIET_COMPILING, MAX_WARM_UP_SECONDS);
+                Measured measured = load(pool, client, request, clients, seconds);
+                long[] sorted = measured.latencies();
                 Arrays.sort(sorted);
                 out.printf("serve: %d clients for %d s (after %d s of the same load to warm up), each a %d-byte PNG of a drawn digit at a time, "
                         + "to the chapter's model%n", clients, seconds, rounds, png.length);
                 out.printf("%d requests, %.0f a second, latency p50 %.1f ms, p99 %.1f ms, %d errors%n", sorted.length, sorted.length / (double) seconds,
-                        sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6, errors);
+                        sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6, measured.errors());
             }
         } finally {
             pool.shutdownNow();
@@ -76,10 +76,10 @@ final class ServeLoad {
         }
     }
 
-    /** {@code clients} clients sending {@code request} one after another for {@code seconds}: the errors, then every latency in ns. */
-    private static long[] load(ExecutorService pool, HttpClient client, HttpRequest request, int clients, int seconds) throws Exception {
+    /** {@code clients} clients sending {@code request} one after another for {@code seconds}. */
+    private static Measured load(ExecutorService pool, HttpClient client, HttpRequest request, int clients, int seconds) throws Exception {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Future<long[]>> results = new ArrayList<>();
+        List<Future<Measured>> results = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             results.add(pool.submit(() -> {
                 List<Long> latencies = new ArrayList<>();
@@ -93,29 +93,17 @@ final class ServeLoad {
                     }
                     latencies.add(System.nanoTime() - start);
                 }
-                long[] measured = new long[latencies.size() + 1];
-                measured[0] = errors;
-                for (int i = 0; i < latencies.size(); i++) {
-                    measured[i + 1] = latencies.get(i);
-                }
-                return measured;
+                return new Measured(errors, latencies.stream().mapToLong(Long::longValue).toArray());
             }));
         }
-        List<Long> all = new ArrayList<>();
         long errors = 0;
-        for (Future<long[]> r : results) {
-            long[] values = r.get();
-            errors += values[0];
-            for (int i = 1; i < values.length; i++) {
-                all.add(values[i]);
-            }
+        List<long[]> each = new ArrayList<>();
+        for (Future<Measured> result : results) {
+            Measured one = result.get();
+            errors += one.errors();
+            each.add(one.latencies());
         }
-        long[] measured = new long[all.size() + 1];
-        measured[0] = errors;
-        for (int i = 0; i < all.size(); i++) {
-            measured[i + 1] = all.get(i);
-        }
-        return measured;
+        return new Measured(errors, each.stream().flatMapToLong(Arrays::stream).toArray());
     }
 
     /** A "4" drawn as the page draws: black strokes 18 pixels wide on a white 280x280 pad. */
