@@ -36,8 +36,7 @@ final class Charts {
     static void warmUpInBackground() {
         Thread thread = new Thread(() -> {
             try {
-                XYChart chart = new XYChartBuilder().width(640).height(400).title("Loss").xAxisTitle("epoch").yAxisTitle("cross-entropy").build();
-                chart.addSeries("train", new double[] {1, 2}, new double[] {0.3, 0.2});
+                XYChart chart = curves("Loss", "cross-entropy", List.of(1, 2), List.of(0.3, 0.2), List.of(0.35, 0.25));
                 ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", java.io.OutputStream.nullOutputStream());
             } catch (IOException | RuntimeException e) {
                 // only a head start: the run folder draws its pictures, and reports its failures, itself
@@ -57,16 +56,17 @@ final class Charts {
             trainAcc.add(e.trainAccuracy());
             testAcc.add(e.testAccuracy());
         }
-        XYChart loss = new XYChartBuilder().width(640).height(400).title("Loss").xAxisTitle("epoch").yAxisTitle("cross-entropy").build();
-        loss.getStyler().setYAxisDecimalPattern("0.000");
-        loss.addSeries("train", x, trainLoss);
-        loss.addSeries("test", x, testLoss);
-        save(loss, lossFile);
-        XYChart accuracy = new XYChartBuilder().width(640).height(400).title("Accuracy").xAxisTitle("epoch").yAxisTitle("accuracy").build();
-        accuracy.getStyler().setYAxisDecimalPattern("0.000");
-        accuracy.addSeries("train", x, trainAcc);
-        accuracy.addSeries("test", x, testAcc);
-        save(accuracy, accuracyFile);
+        save(curves("Loss", "cross-entropy", x, trainLoss, testLoss), lossFile);
+        save(curves("Accuracy", "accuracy", x, trainAcc, testAcc), accuracyFile);
+    }
+
+    /** A figure of the run by epoch, its training and its test curve, as the run folder draws each. */
+    private static XYChart curves(String title, String yAxis, List<Integer> epochs, List<Double> train, List<Double> test) {
+        XYChart chart = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle("epoch").yAxisTitle(yAxis).build();
+        chart.getStyler().setYAxisDecimalPattern("0.000");
+        chart.addSeries("train", epochs, train);
+        chart.addSeries("test", epochs, test);
+        return chart;
     }
 
     static void confusion(long[][] matrix, Path file) throws IOException {
