@@ -315,7 +315,7 @@ final class BenchCommand implements Callable<Integer> {
         Adam adam = new Adam(0.001);
         Dataset batches = data.trainingBatches(batch, false, 0);
         int steps = (data.yTrain().dim(0) + batch - 1) / batch;
-        Tensor noTestImages = data.xTest().slice(0, 0), noTestLabels = data.yTest().slice(0, 0);
+        Tensor noTestImages = data.noTestImages(), noTestLabels = data.noTestLabels();
         double[] seconds = new double[1];
         int[] epoch = {0};
         int warmUp = JvmActivity.warmUp(() -> {

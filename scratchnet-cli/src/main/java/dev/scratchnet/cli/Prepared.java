@@ -60,6 +60,16 @@ final class Prepared {
         return yTest;
     }
 
+    /** No test images, as rows of the test images' length: for a trainer whose epochs are evaluated elsewhere, or not at all. */
+    Tensor noTestImages() {
+        return Tensor.zeros(FLOAT32, 0, inputs());
+    }
+
+    /** No test labels, to go with {@link #noTestImages}. */
+    Tensor noTestLabels() {
+        return yTest.slice(0, 0);
+    }
+
     /** The values of one image: the length of its row. */
     int inputs() {
         return xTestImages.shape().rowSize();

@@ -45,8 +45,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import static dev.scratchnet.op.Ops.max;
-import static dev.scratchnet.tensor.DType.FLOAT32;
-import static dev.scratchnet.tensor.DType.INT64;
 
 /** {@code scratchnet train}: the chapter's network on MNIST (or another IDX data set), one line per epoch. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -253,7 +251,7 @@ final class TrainCommand implements Callable<Integer> {
                        int side) throws IOException {
         Tensor yTrain = data.yTrain(), yTest = data.yTest();
         // The listener evaluates each epoch on the test set, and keeps the confusion matrix and predictions it gives.
-        Tensor noTestImages = Tensor.zeros(FLOAT32, 0, data.inputs()), noTestLabels = yTest.slice(0, 0);
+        Tensor noTestImages = data.noTestImages(), noTestLabels = data.noTestLabels();
         Profiler.enable(profile);
         NumericsCheck.enable(checkNumerics);
         long trainingStart = System.nanoTime();
