@@ -1,6 +1,5 @@
 package dev.scratchnet.optim;
 
-import dev.scratchnet.op.Ops;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.op.Variable;
 
