@@ -16,9 +16,9 @@ public interface MatMul {
     /**
      * The primitive each implementation provides: C = A·B over {@code k} steps of the shared dimension, A's element
      * (i, p) at {@code aOff + i·aRow + p·aCol}, B's element (p, j) at {@code bOff + p·bRow + j·bCol}. Every element
-     * of C is written.
+     * of C, row-major from {@code cOff}, is written.
      */
-    void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int m, int n, int k);
+    void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int m, int n, int k);
 
     /** The product in one of the three layouts, split over the shared dimension where {@link #splitPoint} says. */
     default void matmul(float[] a, int aOff, float[] b, int bOff, float[] c, int m, int n, int k, boolean transA, boolean transB) {
@@ -27,16 +27,16 @@ public interface MatMul {
             float[] upper = new float[m * n];
             Parallel.forEach(2, part -> {
                 if (part == 0) {
-                    product(a, aOff, k, 1, b, bOff, n, 1, c, m, n, half);
+                    product(a, aOff, k, 1, b, bOff, n, 1, c, 0, m, n, half);
                 } else {
-                    product(a, aOff + half, k, 1, b, bOff + half * n, n, 1, upper, m, n, k - half);
+                    product(a, aOff + half, k, 1, b, bOff + half * n, n, 1, upper, 0, m, n, k - half);
                 }
             });
             for (int i = 0; i < upper.length; i++) {
                 c[i] += upper[i];
             }
         } else {
-            product(a, aOff, transA ? 1 : k, transA ? m : 1, b, bOff, transB ? 1 : n, transB ? k : 1, c, m, n, k);
+            product(a, aOff, transA ? 1 : k, transA ? m : 1, b, bOff, transB ? 1 : n, transB ? k : 1, c, 0, m, n, k);
         }
     }
 

@@ -7,12 +7,12 @@ package dev.scratchnet.kernel;
  */
 final class ScalarMatMul implements MatMul {
     @Override
-    public void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int m, int n, int k) {
+    public void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int m, int n, int k) {
         float[] rows = bCol == 1 ? b : columns(b, bOff, bRow, bCol, k, 0, n, n);
         int rowsOff = bCol == 1 ? bOff : 0, rowStride = bCol == 1 ? bRow : n;
-        java.util.Arrays.fill(c, 0, m * n, 0f);
+        java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
         for (int i = 0; i < m; i++) {
-            int ci = i * n;
+            int ci = cOff + i * n;
             for (int p = 0; p < k; p++) {
                 float aip = a[aOff + i * aRow + p * aCol];
                 int bp = rowsOff + p * rowStride;

@@ -40,9 +40,9 @@ final class VectorMatMul implements MatMul {
     private static final int PACK_MIN_BLOCKS = 8;
 
     @Override
-    public void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int m, int n, int k) {
+    public void product(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int m, int n, int k) {
         if (n < COLS && m >= COLS && aRow == 1) {
-            narrow(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, m, n, k);
+            narrow(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, m, n, k);
             return;
         }
         int fullCols = n - n % COLS;
@@ -82,14 +82,14 @@ final class VectorMatMul implements MatMul {
                 }
                 for (int block = r0; block < r1; block++) {
                     int i = block * ROWS;
-                    tile(a, aOff, aRow, aCol, i, Math.min(ROWS, m - i), pb, pbOff, pbStride, c, i * n + panel * COLS, n, k);
+                    tile(a, aOff, aRow, aCol, i, Math.min(ROWS, m - i), pb, pbOff, pbStride, c, cOff + i * n + panel * COLS, n, k);
                 }
             }
             if (rest != null) {
                 // The columns right of the full panels, for this part's rows.
                 int rowsFrom = byPanel ? (part == 0 ? 0 : m) : Math.min(m, r0 * ROWS);
                 int rowsTo = byPanel ? m : Math.min(m, r1 * ROWS);
-                strip(a, aOff, aRow, aCol, rest, restBase, restStride, c, n, k, rowsFrom, rowsTo, fullCols, restWidth);
+                strip(a, aOff, aRow, aCol, rest, restBase, restStride, c, cOff + fullCols, n, k, rowsFrom, rowsTo, restWidth);
             }
         });
     }
@@ -101,12 +101,12 @@ final class VectorMatMul implements MatMul {
      * place, its rows would have to be gathered across, which cost more than the strips. Each element is the same
      * sum of the same products in the same order (a fused multiply-add does not depend on the order of its factors).
      */
-    private void narrow(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int m, int n, int k) {
+    private void narrow(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int m, int n, int k) {
         float[] transposed = new float[n * m];
-        product(b, bOff, bCol, bRow, a, aOff, aCol, aRow, transposed, n, m, k);
+        product(b, bOff, bCol, bRow, a, aOff, aCol, aRow, transposed, 0, n, m, k);
         for (int j = 0; j < n; j++) {
             for (int i = 0; i < m; i++) {
-                c[i * n + j] = transposed[j * m + i];
+                c[cOff + i * n + j] = transposed[j * m + i];
             }
         }
     }
@@ -183,31 +183,38 @@ final class VectorMatMul implements MatMul {
     }
 
     /**
-     * Rows {@code [i0, i1)} and columns {@code [j0, j0 + width)} of C, from B's columns at {@code bBase} (rows
+     * Rows {@code [i0, i1)} of C's columns from {@code cBase} on, {@code width} of them, from B's columns at {@code bBase} (rows
      * {@code bStride} apart, readable a whole vector past {@code width}), {@value #STRIP_ROWS} rows and one vector at a
      * time: independent chains of fused multiply-adds, where one row alone would wait on each add's latency (the
-     * forward product of a ten-class output layer is all strip). A last group of fewer rows repeats its last row.
+     * forward product of a ten-class output layer is all strip). Whole vectors are stored into C; a last part of a
+     * vector goes through a buffer. A last group of fewer rows repeats its last row.
      */
-    private static void strip(float[] a, int aOff, int aRow, int aCol, float[] b, int bBase, int bStride, float[] c, int n, int k,
-                              int i0, int i1, int j0, int width) {
-        float[] lanes = new float[STRIP_ROWS * L];
+    private static void strip(float[] a, int aOff, int aRow, int aCol, float[] b, int bBase, int bStride, float[] c, int cBase, int n, int k,
+                              int i0, int i1, int width) {
+        float[] lanes = width % L == 0 ? null : new float[STRIP_ROWS * L];
         for (int i = i0; i < i1; i += STRIP_ROWS) {
             int rows = Math.min(STRIP_ROWS, i1 - i);
             int a0 = aOff + i * aRow, last = aOff + (i + rows - 1) * aRow;
             for (int j = 0; j < width; j += L) {
-                column(a, a0, aRow, last, aCol, b, bBase + j, bStride, k, lanes);
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(lanes, r * L, c, (i + r) * n + j0 + j, Math.min(L, width - j));
+                if (j + L <= width) {
+                    column(a, a0, aRow, last, aCol, b, bBase + j, bStride, k, c, cBase + i * n + j, n, rows);
+                } else {
+                    column(a, a0, aRow, last, aCol, b, bBase + j, bStride, k, lanes, 0, L, rows);
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(lanes, r * L, c, cBase + (i + r) * n + j, width - j);
+                    }
                 }
             }
         }
     }
 
     /**
-     * One vector of columns of eight rows of C, into {@code out} row after row: the rows of A from {@code first},
-     * {@code aRow} apart, up to {@code last}, which the rows past it repeat.
+     * One vector of columns of eight rows of C, into {@code out} from {@code outBase}, rows {@code outRow} apart: the
+     * rows of A from {@code first}, {@code aRow} apart, up to {@code last}, which the rows past it repeat (the first
+     * {@code rows} are stored; the others store the last row's values again).
      */
-    private static void column(float[] a, int first, int aRow, int last, int aCol, float[] b, int bBase, int bStride, int k, float[] out) {
+    private static void column(float[] a, int first, int aRow, int last, int aCol, float[] b, int bBase, int bStride, int k,
+                               float[] out, int outBase, int outRow, int rows) {
         int a0 = first, a1 = Math.min(first + aRow, last), a2 = Math.min(first + 2 * aRow, last), a3 = Math.min(first + 3 * aRow, last);
         int a4 = Math.min(first + 4 * aRow, last), a5 = Math.min(first + 5 * aRow, last), a6 = Math.min(first + 6 * aRow, last), a7 = last;
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
@@ -222,14 +229,15 @@ final class VectorMatMul implements MatMul {
             c6 = FloatVector.broadcast(S, a[a6 + ai]).fma(bp, c6);
             c7 = FloatVector.broadcast(S, a[a7 + ai]).fma(bp, c7);
         }
-        c0.intoArray(out, 0);
-        c1.intoArray(out, L);
-        c2.intoArray(out, 2 * L);
-        c3.intoArray(out, 3 * L);
-        c4.intoArray(out, 4 * L);
-        c5.intoArray(out, 5 * L);
-        c6.intoArray(out, 6 * L);
-        c7.intoArray(out, 7 * L);
+        int lastRow = rows - 1;
+        c0.intoArray(out, outBase);
+        c1.intoArray(out, outBase + Math.min(1, lastRow) * outRow);
+        c2.intoArray(out, outBase + Math.min(2, lastRow) * outRow);
+        c3.intoArray(out, outBase + Math.min(3, lastRow) * outRow);
+        c4.intoArray(out, outBase + Math.min(4, lastRow) * outRow);
+        c5.intoArray(out, outBase + Math.min(5, lastRow) * outRow);
+        c6.intoArray(out, outBase + Math.min(6, lastRow) * outRow);
+        c7.intoArray(out, outBase + lastRow * outRow);
     }
 
     /** Panel {@code [k, COLS]} of B from {@code base} into {@code packed}, its rows contiguous. */

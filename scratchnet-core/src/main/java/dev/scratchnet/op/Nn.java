@@ -1,5 +1,6 @@
 package dev.scratchnet.op;
 
+import dev.scratchnet.kernel.Convolution;
 import dev.scratchnet.kernel.Gather;
 import dev.scratchnet.kernel.Im2Col;
 import dev.scratchnet.kernel.Kernels;
@@ -17,9 +18,10 @@ import static dev.scratchnet.op.Ops.*;
 
 /**
  * The layers' ops, like {@code tf.nn}: convolution and pooling on NHWC images, dropout, batch normalization,
- * clipping and the L2 loss. Two primitives have gradient rules of their own, {@link #extractPatches} and
- * {@link #maxPool2d} (scatter-adds, themselves differentiable), with their loops in the kernel package; everything
- * else is written with {@link Ops}, so its gradients follow from theirs.
+ * clipping and the L2 loss. Four primitives have gradient rules of their own, with their loops in the kernel package:
+ * {@link #extractPatches} and {@link #maxPool2d} (whose gradients are scatter-adds, themselves differentiable), and the
+ * stride-1 convolution with {@link #conv2dBackpropFilter} (whose gradients are each other). Everything else is
+ * written with {@link Ops}, so its gradients follow from theirs.
  */
 public final class Nn {
     private static final Map<List<Integer>, int[]> MAPS = new ConcurrentHashMap<>();
@@ -117,24 +119,157 @@ public final class Nn {
 
     /**
      * 2-D convolution of NHWC {@code images} [n, h, w, c] with {@code filters} [kh, kw, c, out], like
-     * {@code tf.nn.conv2d}: the windows as rows times the filters as a matrix.
+     * {@code tf.nn.conv2d}: the windows as rows times the filters as a matrix. With stride 1 it is the convolution
+     * with explicit padding below; with larger strides, {@link #extractPatches} and a product.
      *
      * @param images NHWC images
-     * @param filters the number of filters
+     * @param filters the filters, [kh, kw, c, out]
      * @param stride the step between windows
      * @param padding how windows meet the border
      * @return 2-D convolution of NHWC {@code images} [n, h, w, c] with {@code filters} [kh, kw, c, out]
      */
     public static Tensor conv2d(Operand images, Operand filters, int stride, Padding padding) {
         Tensor x = read(images), f = read(filters);
-        if (f.rank() != 4 || x.rank() != 4 || f.dim(2) != x.dim(3)) {
-            throw new IllegalArgumentException("conv2d: images " + x.shape() + " (NHWC) and filters " + f.shape()
-                    + " ([kh, kw, in, out]) do not fit");
+        checkFilters("conv2d", x, f);
+        if (stride == 1) {
+            Windows g = Windows.of("conv2d", x.shape(), f.dim(0), f.dim(1), 1, 1, padding);
+            return conv2d(x, f, g.padTop, g.oh + f.dim(0) - 1 - g.h - g.padTop, g.padLeft, g.ow + f.dim(1) - 1 - g.w - g.padLeft);
         }
         Tensor patches = extractPatches(x, f.dim(0), f.dim(1), stride, stride, padding, 0);
         int n = patches.dim(0), oh = patches.dim(1), ow = patches.dim(2);
         Tensor product = matmul(reshape(patches, n * oh * ow, f.dim(0) * f.dim(1) * f.dim(2)), reshape(f, -1, f.dim(3)));
         return reshape(product, n, oh, ow, f.dim(3));
+    }
+
+    /**
+     * 2-D convolution with stride 1 and explicit padding, like {@code tf.nn.conv2d} with
+     * {@code padding=[[0, 0], [top, bottom], [left, right], [0, 0]]}:
+     * {@code out[n, y, x, o] = Σ images[n, y + i − padTop, x + j − padLeft, c] · filters[i, j, c, o]}, the cells
+     * outside the image zero, {@code h + padTop + padBottom − kh + 1} rows by {@code w + padLeft + padRight − kw + 1}
+     * columns. A negative pad crops. A primitive with its own gradient rules: the images' gradient is this
+     * convolution of the output's gradient with the filters turned half a turn and their channels swapped, the
+     * filters' is {@link #conv2dBackpropFilter}.
+     *
+     * @param images NHWC images, float32 or float64
+     * @param filters the filters, [kh, kw, c, out]
+     * @param padTop zero rows above the image
+     * @param padBottom zero rows below it
+     * @param padLeft zero columns left of it
+     * @param padRight zero columns right of it
+     * @return the convolution, [n, oh, ow, out]
+     */
+    public static Tensor conv2d(Operand images, Operand filters, int padTop, int padBottom, int padLeft, int padRight) {
+        Tensor x = read(images), f = read(filters);
+        checkFilters("conv2d", x, f);
+        sameDType("conv2d", x, f);
+        requireFloating("conv2d", x);
+        int kh = f.dim(0), kw = f.dim(1), out = f.dim(3);
+        Convolution.Geometry g = geometry("conv2d", x.shape(), kh, kw, padTop, padBottom, padLeft, padRight);
+        long started = Profiler.start();
+        Object y;
+        if (x.dtype() == DType.FLOAT32) {
+            float[] o = OutputLoan.floats(g.windows() * out);
+            Convolution.forward(x.floats(), x.offset(), g, f.floats(), f.offset(), out, o);
+            y = o;
+        } else {
+            double[] o = new double[g.windows() * out];
+            Convolution.forward(x.doubles(), x.offset(), g, f.doubles(), f.offset(), out, o);
+            y = o;
+        }
+        Profiler.op("conv2d", started, 2.0 * g.windows() * g.windowSize() * out);
+        return record("conv2d", Map.of("padTop", padTop, "padBottom", padBottom, "padLeft", padLeft, "padRight", padRight),
+                Tensor.wrap(Shape.of(g.n(), g.oh(), g.ow(), out), y), (dy, in, o, needed) -> new Tensor[] {
+                    !needed[0] ? null : imagesGradient(dy, in[1], padTop, padBottom, padLeft, padRight),
+                    !needed[1] ? null : conv2dBackpropFilter(in[0], dy, kh, kw, padTop, padBottom, padLeft, padRight)
+                }, x, f);
+    }
+
+    /**
+     * The gradient of {@link #conv2d(Operand, Operand, int, int, int, int)} with respect to its filters, like
+     * {@code tf.nn.conv2d_backprop_filter}: {@code df[i, j, c, o] = Σ images[n, y + i − padTop, x + j − padLeft, c] ·
+     * gradient[n, y, x, o]}, as the windows' transpose times the gradient. Differentiable: its own gradients are
+     * convolutions.
+     *
+     * @param images the convolution's NHWC images
+     * @param gradient the gradient of its output, [n, oh, ow, out]
+     * @param kh the filters' height
+     * @param kw the filters' width
+     * @param padTop zero rows above the image
+     * @param padBottom zero rows below it
+     * @param padLeft zero columns left of it
+     * @param padRight zero columns right of it
+     * @return the filters' gradient, [kh, kw, c, out]
+     */
+    public static Tensor conv2dBackpropFilter(Operand images, Operand gradient, int kh, int kw, int padTop, int padBottom, int padLeft, int padRight) {
+        Tensor x = read(images), dy = read(gradient);
+        sameDType("conv2dBackpropFilter", x, dy);
+        requireFloating("conv2dBackpropFilter", x);
+        Convolution.Geometry g = geometry("conv2dBackpropFilter", x.shape(), kh, kw, padTop, padBottom, padLeft, padRight);
+        if (dy.rank() != 4 || dy.dim(0) != g.n() || dy.dim(1) != g.oh() || dy.dim(2) != g.ow()) {
+            throw new IllegalArgumentException("conv2dBackpropFilter: the gradient " + dy.shape() + " is not that of a convolution of "
+                    + x.shape() + " with " + kh + "x" + kw + " filters, which gives [" + g.n() + ", " + g.oh() + ", " + g.ow() + ", out]");
+        }
+        int out = dy.dim(3);
+        long started = Profiler.start();
+        Object df;
+        if (x.dtype() == DType.FLOAT32) {
+            float[] o = OutputLoan.floats(g.windowSize() * out);
+            Convolution.filterGradient(x.floats(), x.offset(), g, dy.floats(), dy.offset(), out, o);
+            df = o;
+        } else {
+            double[] o = new double[g.windowSize() * out];
+            Convolution.filterGradient(x.doubles(), x.offset(), g, dy.doubles(), dy.offset(), out, o);
+            df = o;
+        }
+        Profiler.op("conv2dBackpropFilter", started, 2.0 * g.windows() * g.windowSize() * out);
+        return record("conv2dBackpropFilter", Map.of("kh", kh, "kw", kw, "padTop", padTop, "padBottom", padBottom, "padLeft", padLeft,
+                "padRight", padRight), Tensor.wrap(Shape.of(kh, kw, g.c(), out), df), (ddf, in, o, needed) -> new Tensor[] {
+                    !needed[0] ? null : imagesGradient(in[1], ddf, padTop, padBottom, padLeft, padRight),
+                    !needed[1] ? null : conv2d(in[0], ddf, padTop, padBottom, padLeft, padRight)
+                }, x, dy);
+    }
+
+    /**
+     * The images' gradient of a convolution with these pads: the output's gradient convolved with the filters turned
+     * half a turn, in and out channels swapped, padded by what the forward pass's windows left out.
+     */
+    private static Tensor imagesGradient(Tensor dy, Tensor filters, int padTop, int padBottom, int padLeft, int padRight) {
+        int kh = filters.dim(0), kw = filters.dim(1);
+        Tensor turned = gather(gather(filters, Tensor.of(descending(kh)), 0), Tensor.of(descending(kw)), 1);
+        return conv2d(dy, transpose(turned, 0, 1, 3, 2), kh - 1 - padTop, kh - 1 - padBottom, kw - 1 - padLeft, kw - 1 - padRight);
+    }
+
+    private static int[] descending(int n) {
+        int[] indices = new int[n];
+        for (int i = 0; i < n; i++) {
+            indices[i] = n - 1 - i;
+        }
+        return indices;
+    }
+
+    private static void checkFilters(String op, Tensor x, Tensor f) {
+        if (f.rank() != 4 || x.rank() != 4 || f.dim(2) != x.dim(3)) {
+            throw new IllegalArgumentException(op + ": images " + x.shape() + " (NHWC) and filters " + f.shape()
+                    + " ([kh, kw, in, out]) do not fit");
+        }
+    }
+
+    private static void requireFloating(String op, Tensor x) {
+        if (!x.dtype().isFloating()) {
+            throw new IllegalArgumentException(op + ": expects float images, got " + x.dtype() + x.shape());
+        }
+    }
+
+    private static Convolution.Geometry geometry(String op, Shape x, int kh, int kw, int padTop, int padBottom, int padLeft, int padRight) {
+        if (x.rank() != 4 || kh < 1 || kw < 1) {
+            throw new IllegalArgumentException(op + ": needs NHWC images and a positive window, got " + x + " with window " + kh + "x" + kw);
+        }
+        long oh = (long) x.dim(1) + padTop + padBottom - kh + 1, ow = (long) x.dim(2) + padLeft + padRight - kw + 1;
+        if (oh < 1 || ow < 1 || oh * ow * x.dim(0) > Integer.MAX_VALUE / Math.max(1, kh * kw * x.dim(3))) {
+            throw new IllegalArgumentException(op + ": images " + x + " with " + kh + "x" + kw + " windows and pads (top " + padTop + ", bottom "
+                    + padBottom + ", left " + padLeft + ", right " + padRight + ") give " + oh + "x" + ow + " outputs");
+        }
+        return new Convolution.Geometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), kh, kw, padTop, padLeft, (int) oh, (int) ow);
     }
 
     /**

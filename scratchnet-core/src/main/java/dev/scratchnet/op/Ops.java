@@ -1269,7 +1269,7 @@ public final class Ops {
         return record(op, y, (dy, xs, o, needed) -> new Tensor[] {rule.apply(dy, xs[0], o)}, x);
     }
 
-    private static void sameDType(String op, Tensor a, Tensor b) {
+    static void sameDType(String op, Tensor a, Tensor b) {
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(op + ": dtypes differ, " + a.dtype() + a.shape() + " and " + b.dtype() + b.shape()
                     + " (cast one of them first)");

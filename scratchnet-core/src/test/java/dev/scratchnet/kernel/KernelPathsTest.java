@@ -25,6 +25,7 @@ class KernelPathsTest {
     @AfterEach
     void restoreThreads() {
         Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        Kernels.useVectorized(true);
     }
 
     private static float[] random(int n, long seed) {
@@ -109,6 +110,53 @@ class KernelPathsTest {
             scalar.matmul(a, 0, b, 0, viaScalars, m, n, k, false, false);
             assertArrayEquals(expected, viaVectors);
             assertArrayEquals(expected, viaScalars);
+        }
+    }
+
+    @Test
+    void convolutionsAreTheWindowsProductOnBothPathsAndAnyThreadCount() {
+        // The CNN's two convolutions (several blocks of windows, the last one short) and 5x3 filters whose pads crop
+        // the image on the left and reach two rows past its top and bottom and four columns past its right.
+        int[][] shapes = {{16, 28, 28, 1, 3, 3, 1, 1, 28, 28, 32}, {8, 14, 14, 32, 3, 3, 1, 1, 14, 14, 64}, {3, 9, 7, 3, 5, 3, 2, -1, 9, 8, 5}};
+        for (int[] s : shapes) {
+            int n = s[0], h = s[1], w = s[2], c = s[3], kh = s[4], kw = s[5], padTop = s[6], padLeft = s[7], oh = s[8], ow = s[9], out = s[10];
+            Convolution.Geometry g = new Convolution.Geometry(n, h, w, c, kh, kw, padTop, padLeft, oh, ow);
+            float[] x = random(n * h * w * c + 7, 11), f = random(g.windowSize() * out + 2, 12), dy = random(g.windows() * out + 4, 13);
+            int[] map = Im2Col.indexMap(h, w, c, kh, kw, 1, 1, oh, ow, padTop, padLeft);
+            float[] windows = new float[n * map.length];
+            Im2Col.gather(x, 7, n, h * w * c, map, 0, windows);
+            float[] expected = new float[g.windows() * out];
+            scalar.matmul(windows, 0, f, 2, expected, g.windows(), out, g.windowSize(), false, false);
+            // The filters' gradient in float64, and the sum of its terms' sizes, which bounds float32's rounding.
+            double[] gradient = new double[g.windowSize() * out], size = new double[gradient.length];
+            for (int r = 0; r < g.windows(); r++) {
+                for (int i = 0; i < g.windowSize(); i++) {
+                    for (int o = 0; o < out; o++) {
+                        double term = (double) windows[r * g.windowSize() + i] * dy[4 + r * out + o];
+                        gradient[i * out + o] += term;
+                        size[i * out + o] += Math.abs(term);
+                    }
+                }
+            }
+            float[] reference = null;
+            for (boolean vectorized : new boolean[] {false, true}) {
+                Kernels.useVectorized(vectorized);
+                for (int threads : new int[] {1, 2, 5}) {
+                    Parallel.setThreads(threads);
+                    String where = java.util.Arrays.toString(s) + (vectorized ? " vector" : " scalar") + " on " + threads;
+                    float[] y = new float[g.windows() * out], df = new float[g.windowSize() * out];
+                    java.util.Arrays.fill(y, Float.NaN);
+                    java.util.Arrays.fill(df, Float.NaN);
+                    Convolution.forward(x, 7, g, f, 2, out, y);
+                    assertArrayEquals(expected, y, where + ": the same fused multiply-adds in the same order as the whole product");
+                    Convolution.filterGradient(x, 7, g, dy, 4, out, df);
+                    reference = reference == null ? df : reference;
+                    assertArrayEquals(reference, df, where + ": the filters' gradient");
+                    for (int i = 0; i < df.length; i++) {
+                        assertEquals(gradient[i], df[i], 1e-6 * size[i], where + " at " + i);
+                    }
+                }
+            }
         }
     }
 

@@ -39,6 +39,55 @@ class NnTest {
     }
 
     @Test
+    void convolutionWithExplicitPaddingByHand() {
+        // The 3x3 image 1..9 and the filter [[1, 0], [0, -1]] again: one zero row on top, one zero column on the
+        // right, none at the bottom and left, as tf.nn.conv2d(padding=[[0, 0], [1, 0], [0, 1], [0, 0]]) reads it.
+        Tensor image = Tensor.range(1, 10, 1, DType.FLOAT64).reshape(1, 3, 3, 1);
+        Tensor filter = Tensor.of(new double[] {1, 0, 0, -1}, 2, 2, 1, 1);
+        Tensor y = conv2d(image, filter, 1, 0, 0, 1);
+        assertEquals(Shape.of(1, 3, 3, 1), y.shape());
+        assertArrayEquals(new double[] {-2, -3, 0, -4, -4, 3, -4, -4, 6}, y.toDoubleArray());
+        // A negative pad crops: the first column left out.
+        assertArrayEquals(new double[] {-4, -4}, conv2d(image, filter, 0, 0, -1, 0).toDoubleArray());
+        // SAME with stride 1 is the explicit padding TensorFlow's rule gives: (0, 1) for a 2x2 filter.
+        assertArrayEquals(conv2d(image, filter, 1, Padding.SAME).toDoubleArray(), conv2d(image, filter, 0, 1, 0, 1).toDoubleArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> conv2d(image, filter, 0, 0, -1, -1));
+        assertTrue(e.getMessage().contains("give 2x0 outputs"), e.getMessage());
+    }
+
+    @Test
+    void theFiltersGradientIsItsPublishedSum() {
+        // tf.nn.conv2d_backprop_filter: df[i, j, c, o] = sum over n, y, x of images[n, y + i - padTop, x + j - padLeft, c]
+        // times gradient[n, y, x, o], cells outside the image zero.
+        Tensor x = rand(2, 5, 4, 3), dy = rand(2, 4, 5, 2);
+        int kh = 3, kw = 2, padTop = 1, padLeft = 1;
+        Tensor df = conv2dBackpropFilter(x, dy, kh, kw, padTop, 0, padLeft, 1);
+        assertEquals(Shape.of(kh, kw, 3, 2), df.shape());
+        double[] xs = x.toDoubleArray(), dys = dy.toDoubleArray(), got = df.toDoubleArray();
+        for (int i = 0; i < kh; i++) {
+            for (int j = 0; j < kw; j++) {
+                for (int c = 0; c < 3; c++) {
+                    for (int o = 0; o < 2; o++) {
+                        double sum = 0;
+                        for (int n = 0; n < 2; n++) {
+                            for (int yy = 0; yy < 4; yy++) {
+                                for (int xx = 0; xx < 5; xx++) {
+                                    int iy = yy + i - padTop, ix = xx + j - padLeft;
+                                    if (iy >= 0 && iy < 5 && ix >= 0 && ix < 4) {
+                                        sum += xs[((n * 5 + iy) * 4 + ix) * 3 + c] * dys[((n * 4 + yy) * 5 + xx) * 2 + o];
+                                    }
+                                }
+                            }
+                        }
+                        assertEquals(sum, got[((i * kw + j) * 3 + c) * 2 + o], 1e-12);
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> conv2dBackpropFilter(x, rand(2, 5, 5, 2), kh, kw, padTop, 0, padLeft, 1));
+    }
+
+    @Test
     void poolingByHand() {
         Tensor image = Tensor.of(new double[] {1, -2, 3, -4, 5, -6, 7, -8, -9}, 1, 3, 3, 1);
         assertArrayEquals(new double[] {5, 5, 7, 5}, maxPool2d(image, 2, 1, Padding.VALID).toDoubleArray());
@@ -99,6 +148,10 @@ class NnTest {
             GradientCheck.assertGradients(v -> avgPool2d(v.get(0), 3, 2, p), List.of(rand(1, 5, 4, 2)), 1e-6);
             GradientCheck.assertGradients(v -> extractPatches(v.get(0), 2, 3, 1, 2, p, 0), List.of(rand(2, 4, 5, 2)), 1e-6);
         }
+        // The stride-1 primitives, with pads that reach past the window and that crop, and each other's gradients.
+        GradientCheck.assertGradients(v -> conv2d(v.get(0), v.get(1), 2, 0, -1, 3), List.of(rand(2, 5, 4, 3), rand(3, 2, 3, 2)), 1e-6);
+        GradientCheck.assertGradients(v -> conv2dBackpropFilter(v.get(0), v.get(1), 3, 2, 2, 0, -1, 3), List.of(rand(2, 5, 4, 3), rand(2, 5, 5, 2)),
+                1e-6);
         GradientCheck.assertGradients(v -> batchNormalization(v.get(0), v.get(1), Ops.square(v.get(2)), v.get(3), v.get(4), 1e-3),
                 List.of(rand(4, 3), rand(3), rand(3), rand(3), rand(3)), 1e-6);
         GradientCheck.assertGradients(v -> l2Loss(v.get(0)), List.of(rand(3, 4)), 1e-6);

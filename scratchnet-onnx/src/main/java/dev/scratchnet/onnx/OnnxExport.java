@@ -30,9 +30,9 @@ import java.util.Set;
  * row per op. A model is traced at export: {@code OnnxExport.save(model, path)} gives input {@code input}
  * {@code [N, pixels]} and output {@code logits}.
  *
- * <p>The engine's images are NHWC and ONNX's NCHW: window ops transpose in and out, and {@code extractPatches} (the
- * windows as rows, under every convolution) becomes a convolution with one-hot filters, which copies each window cell
- * exactly.
+ * <p>The engine's images are NHWC and ONNX's NCHW: window ops transpose in and out. A convolution is one ONNX Conv,
+ * whether the engine recorded it as one op (stride 1) or as the windows as rows times the filters (larger strides);
+ * {@code extractPatches} alone becomes a convolution with one-hot filters, which copies each window cell exactly.
  */
 public final class OnnxExport {
     /** The ONNX operator set the files use. */
@@ -149,6 +149,7 @@ public final class OnnxExport {
             case "gather" -> add("Gather", new AttributeProto[] {integer("axis", (int) a.get("axis"))}, x, name(in.get(1)));
             case "checkNumerics" -> add("Identity", null, x);
             case "extractPatches" -> patches(x, in.get(0), a);
+            case "conv2d" -> conv2d(x, in.get(1), a);
             case "maxPool2d" -> maxPool(x, in.get(0), a);
             default -> throw new IllegalArgumentException("onnx export: the op '" + node.op() + "' has no ONNX form here (it is a loss, a custom "
                     + "gradient or part of a gradient); export the model's inference pass");
@@ -225,7 +226,7 @@ public final class OnnxExport {
     }
 
     /**
-     * A convolution as {@code Nn.conv2d} computes it: the windows as rows ({@code extractPatches}, reshaped to a matrix)
+     * A convolution with strides over 1 as {@code Nn.conv2d} computes it: the windows as rows ({@code extractPatches}, reshaped to a matrix)
      * times the filters of a parameter reshaped to {@code [kh·kw·in, out]}, reshaped back to an image. Written as one ONNX
      * Conv, not as the copy of every window that {@code extractPatches} alone becomes.
      *
@@ -275,17 +276,38 @@ public final class OnnxExport {
         }
     }
 
-    /** One ONNX Conv between transposes to NCHW and back, its filters stored as ONNX's [out, in, kh, kw]. */
+    /** The convolution a chain of extractPatches and a product computes: one ONNX Conv. */
     private String conv(Convolution c) {
         Map<String, Object> a = c.patches().attributes();
         Graph.Value image = c.patches().inputs().get(0);
         int kh = (int) a.get("kh"), kw = (int) a.get("kw"), sh = (int) a.get("strideH"), sw = (int) a.get("strideW");
         Nn.Padding padding = (Nn.Padding) a.get("padding");
         long[] ph = samePads(image.shape().dim(1), kh, sh, padding), pw = samePads(image.shape().dim(2), kw, sw, padding);
-        String filters = initializer(source.parameter(c.filters()).name(), Ops.transpose(source.parameter(c.filters()).value(), 3, 2, 0, 1));
-        String nchw = add("Transpose", new AttributeProto[] {ints("perm", 0, 3, 1, 2)}, name(image));
-        String y = add("Conv", new AttributeProto[] {ints("kernel_shape", kh, kw), ints("strides", sh, sw), ints("pads", ph[0], pw[0], ph[1], pw[1])},
-                nchw, filters);
+        return conv(name(image), c.filters(), sh, sw, ph[0], pw[0], ph[1], pw[1]);
+    }
+
+    /** A stride-1 convolution with explicit padding ({@code Nn.conv2d}'s primitive): one ONNX Conv. */
+    private String conv2d(String image, Graph.Value filters, Map<String, Object> a) {
+        long top = (int) a.get("padTop"), left = (int) a.get("padLeft"), bottom = (int) a.get("padBottom"), right = (int) a.get("padRight");
+        if (top < 0 || left < 0 || bottom < 0 || right < 0) {
+            throw new IllegalArgumentException("onnx export: a convolution that crops its input (pads " + top + ", " + left + ", " + bottom
+                    + ", " + right + ") has no ONNX Conv form");
+        }
+        return conv(image, filters, 1, 1, top, left, bottom, right);
+    }
+
+    /**
+     * One ONNX Conv between transposes to NCHW and back. The filters, {@code [kh, kw, in, out]} here, become ONNX's
+     * {@code [out, in, kh, kw]}: a parameter's stored so under its name, other values transposed by a node.
+     */
+    private String conv(String image, Graph.Value filters, int sh, int sw, long top, long left, long bottom, long right) {
+        int kh = filters.shape().dim(0), kw = filters.shape().dim(1);
+        String w = filters.kind() == Graph.Kind.PARAMETER
+                ? initializer(source.parameter(filters).name(), Ops.transpose(source.parameter(filters).value(), 3, 2, 0, 1))
+                : add("Transpose", new AttributeProto[] {ints("perm", 3, 2, 0, 1)}, name(filters));
+        String nchw = add("Transpose", new AttributeProto[] {ints("perm", 0, 3, 1, 2)}, image);
+        String y = add("Conv", new AttributeProto[] {ints("kernel_shape", kh, kw), ints("strides", sh, sw), ints("pads", top, left, bottom, right)},
+                nchw, w);
         return add("Transpose", new AttributeProto[] {ints("perm", 0, 2, 3, 1)}, y);
     }
 
