@@ -5,16 +5,27 @@ import java.util.Arrays;
 /**
  * Max pooling over NHWC windows laid out by an {@link Im2Col#indexMap}: each output remembers where its window's
  * largest value is, so that the value is read from there ({@link Gather}) and the gradient goes back there alone.
- * Padding cells never win, and the first of equal maxima does, as in TensorFlow. Large batches are split over the
- * cores.
+ * Padding cells never win, and the first of equal maxima does, as in TensorFlow. A cell takes over from the best so
+ * far when the larger of the two, as {@code Math.max} has it, differs from the best so far in its bits ({@link #takes}):
+ * a greater value, a NaN (which then stays), or +0 after −0. Large batches are split over the cores.
  */
 public final class Pool {
     private Pool() {
     }
 
-    /** Whether the value at index {@code a} is greater than the one at index {@code b} (indices into the batch). */
+    /** Whether a cell of value {@code v} takes over from the best so far, {@code best}. */
+    public static boolean takes(float best, float v) {
+        return Float.floatToRawIntBits(Math.max(best, v)) != Float.floatToRawIntBits(best);
+    }
+
+    /** Whether a cell of value {@code v} takes over from the best so far, {@code best}. */
+    public static boolean takes(double best, double v) {
+        return Double.doubleToRawLongBits(Math.max(best, v)) != Double.doubleToRawLongBits(best);
+    }
+
+    /** Whether the value at index {@code a} takes over from the one at index {@code b} (indices into the batch). */
     @FunctionalInterface
-    public interface Greater {
+    public interface TakesOver {
         boolean at(int a, int b);
     }
 
@@ -22,7 +33,7 @@ public final class Pool {
      * For {@code batch} examples of {@code exampleSize} values: {@code from[n, p, ch]} the index into the batch of the
      * largest value among window p's cells in channel ch, or −1 for a window wholly in the padding.
      */
-    public static void argmax(int batch, int exampleSize, int[] map, int window, int channels, Greater greater, int[] from) {
+    public static void argmax(int batch, int exampleSize, int[] map, int window, int channels, TakesOver takesOver, int[] from) {
         int positions = map.length / (window * channels);
         int parts = batch >= 8 ? Parallel.threads() : 1;
         Parallel.forEach(parts, part -> {
@@ -34,7 +45,7 @@ public final class Pool {
                     for (int k = 0, m = pos * window * channels; k < window; k++, m += channels) {
                         for (int ch = 0; ch < channels; ch++) {
                             int src = map[m + ch];
-                            if (src >= 0 && (from[o + ch] < 0 || greater.at(first + src, from[o + ch]))) {
+                            if (src >= 0 && (from[o + ch] < 0 || takesOver.at(first + src, from[o + ch]))) {
                                 from[o + ch] = first + src;
                             }
                         }
@@ -72,7 +83,7 @@ public final class Pool {
                                 int cell = corner + (i * w + j) * c;
                                 for (int ch = 0; ch < c; ch++) {
                                     float v = in[off + cell + ch];
-                                    if (v > best[ch]) {
+                                    if (takes(best[ch], v)) {
                                         best[ch] = v;
                                         if (from != null) {
                                             from[o + ch] = cell + ch;
@@ -89,13 +100,14 @@ public final class Pool {
     }
 
     /**
-     * The gradient of max pooling: {@code dx[from[i]] += dy[i]} for the {@code batch} examples' outputs (each
-     * example's cells lie in its own part of {@code dx}, so examples run side by side). {@code dx} starts at zero.
+     * The gradient of max pooling: {@code dx} zero but {@code dx[from[i]] += dy[i]} for the {@code batch} examples'
+     * outputs (each example's cells lie in its own part of {@code dx}, so examples run side by side).
      */
     public static void maxGradient(float[] dy, int dyOff, int batch, int[] from, float[] dx) {
-        int perExample = batch == 0 ? 0 : from.length / batch;
+        int perExample = batch == 0 ? 0 : from.length / batch, exampleSize = batch == 0 ? 0 : dx.length / batch;
         int parts = batch >= 8 ? Parallel.threads() : 1;
         Parallel.forEach(parts, part -> {
+            Arrays.fill(dx, batch * part / parts * exampleSize, batch * (part + 1) / parts * exampleSize, 0f);
             for (int i = batch * part / parts * perExample, end = batch * (part + 1) / parts * perExample; i < end; i++) {
                 if (from[i] >= 0) {
                     dx[from[i]] += dy[dyOff + i];

@@ -46,8 +46,8 @@ final class VectorLoops implements Loops {
     }
 
     /**
-     * A vector of channels at a time: each window's first cell, then every later cell blended in where it is greater,
-     * with its index. Channel counts that are not whole vectors run {@link Pool#argmaxValid}.
+     * A vector of channels at a time: each window's first cell, then every later cell taken where it takes over
+     * ({@link Pool#takes}), with its index. Channel counts that are not whole vectors run {@link Pool#argmaxValid}.
      */
     @Override
     public void maxPool(float[] in, int off, int batch, int h, int w, int c, int size, int stride, int oh, int ow, int[] from, float[] out) {
@@ -64,17 +64,19 @@ final class VectorLoops implements Loops {
                     for (int x = 0; x < ow; x++) {
                         int o = ((e * oh + y) * ow + x) * c, corner = e * exampleSize + (y * stride * w + x * stride) * c;
                         for (int ch = 0; ch < c; ch += L) {
-                            FloatVector best = FloatVector.fromArray(S, in, off + corner + ch);
-                            IntVector index = lanes.add(corner + ch);
+                            int first = corner + ch;
+                            if (size == 2) {
+                                twoByTwo(in, off, first, c, w * c, lanes, from, o + ch, out);
+                                continue;
+                            }
+                            FloatVector best = FloatVector.fromArray(S, in, off + first);
+                            IntVector index = lanes.add(first);
                             for (int i = 0; i < size; i++) {
                                 for (int j = i == 0 ? 1 : 0; j < size; j++) {
-                                    int cell = corner + (i * w + j) * c + ch;
-                                    FloatVector v = FloatVector.fromArray(S, in, off + cell);
-                                    var greater = v.compare(VectorOperators.GT, best);
-                                    best = best.blend(v, greater);
-                                    if (from != null) {
-                                        index = index.blend(lanes.add(cell), greater.cast(INTS));
-                                    }
+                                    int cell = first + (i * w + j) * c;
+                                    FloatVector larger = best.max(FloatVector.fromArray(S, in, off + cell));
+                                    index = from == null ? index : taking(index, larger, best, lanes.add(cell));
+                                    best = larger;
                                 }
                             }
                             if (from != null) {
@@ -86,6 +88,34 @@ final class VectorLoops implements Loops {
                 }
             }
         });
+    }
+
+    /**
+     * A 2x2 window's vector of channels, the cells one after the other in straight code: Java 17's C2 keeps vectors
+     * that a loop carries from one iteration to the next in objects, which made the loop above three times slower.
+     */
+    private static void twoByTwo(float[] in, int off, int first, int c, int row, IntVector lanes, int[] from, int o, float[] out) {
+        FloatVector v0 = FloatVector.fromArray(S, in, off + first);
+        FloatVector v1 = v0.max(FloatVector.fromArray(S, in, off + first + c));
+        FloatVector v2 = v1.max(FloatVector.fromArray(S, in, off + first + row));
+        FloatVector v3 = v2.max(FloatVector.fromArray(S, in, off + first + row + c));
+        v3.intoArray(out, o);
+        if (from != null) {
+            IntVector index = taking(lanes.add(first), v1, v0, lanes.add(first + c));
+            index = taking(index, v2, v1, lanes.add(first + row));
+            taking(index, v3, v2, lanes.add(first + row + c)).intoArray(from, o);
+        }
+    }
+
+    /**
+     * {@code cell} in the lanes where {@code larger}, the maximum of {@code best} and that cell's value, differs from
+     * {@code best} in its bits, else {@code index}. The same choice as {@link Pool#argmaxValid}, without a vector
+     * compare, which Java 17 does not compile to vector instructions (its mask falls back to Java code).
+     */
+    private static IntVector taking(IntVector index, FloatVector larger, FloatVector best, IntVector cell) {
+        IntVector changed = larger.reinterpretAsInts().lanewise(VectorOperators.XOR, best.reinterpretAsInts());
+        IntVector taken = changed.lanewise(VectorOperators.OR, changed.neg()).lanewise(VectorOperators.ASHR, 31);
+        return index.lanewise(VectorOperators.XOR, index.lanewise(VectorOperators.XOR, cell).lanewise(VectorOperators.AND, taken));
     }
 
     @Override
@@ -128,9 +158,21 @@ final class VectorLoops implements Loops {
             case DIV -> x.div(y);
             case MAXIMUM -> x.max(y);
             case MINIMUM -> x.min(y);
-            case RELU_GRAD -> FloatVector.zero(S).blend(x, y.compare(VectorOperators.GT, 0f));
+            case RELU_GRAD -> keptWherePositive(x, y);
             default -> throw new IllegalArgumentException(op + " has no exact vector form");
         };
+    }
+
+    /**
+     * {@code g} where {@code y > 0}, else +0, found from y's bits rather than by a vector compare, which Java 17 leaves
+     * to Java code: the sign bit of {@code ~bits & -bits} is set where the bits are positive, and that of
+     * {@code 0x7f800000 - bits} where they lie past +∞ (a NaN).
+     */
+    private static FloatVector keptWherePositive(FloatVector g, FloatVector y) {
+        IntVector bits = y.reinterpretAsInts();
+        IntVector notNaN = IntVector.broadcast(INTS, 0x7f800000).sub(bits).not();
+        IntVector kept = bits.not().and(bits.neg()).and(notNaN).lanewise(VectorOperators.ASHR, 31);
+        return g.reinterpretAsInts().and(kept).reinterpretAsFloats();
     }
 
     @Override

@@ -274,7 +274,8 @@ public final class Nn {
 
     /**
      * The maximum of each {@code size x size} window, moved {@code stride} at a time, like {@code tf.nn.max_pool2d}:
-     * padding never wins, and the gradient goes to the first maximum of each window, as in TensorFlow.
+     * padding never wins, and the gradient goes to the first maximum of each window, as in TensorFlow (a NaN wins,
+     * and +0 wins over an earlier −0).
      *
      * @param images NHWC images
      * @param size the window size
@@ -298,13 +299,13 @@ public final class Nn {
             if (padding == Padding.VALID) {
                 Kernels.loops().maxPool(in, off, n, g.h, g.w, g.c, size, stride, g.oh, g.ow, from, o);
             } else {
-                Pool.argmax(n, exampleSize, g.map(), size * size, g.c, (a, b) -> in[off + a] > in[off + b], from);
+                Pool.argmax(n, exampleSize, g.map(), size * size, g.c, (a, b) -> Pool.takes(in[off + b], in[off + a]), from);
                 Gather.gather(in, off, from, o);
             }
             out = o;
         } else {
             double[] in = x.toDoubleArray(), o = new double[outSize];
-            Pool.argmax(n, exampleSize, g.map(), size * size, g.c, (a, b) -> in[a] > in[b], from);
+            Pool.argmax(n, exampleSize, g.map(), size * size, g.c, (a, b) -> Pool.takes(in[b], in[a]), from);
             Gather.gather(in, 0, from, o);
             out = Storage.convert(o, 0, outSize, x.dtype());
         }
@@ -318,7 +319,7 @@ public final class Nn {
     private static Tensor routeBack(Tensor dy, int[] from, Shape inputShape) {
         Object out;
         if (dy.dtype() == DType.FLOAT32) {
-            float[] dx = new float[inputShape.size()];
+            float[] dx = StepBuffers.floats(inputShape.size());
             Pool.maxGradient(dy.floats(), dy.offset(), inputShape.dim(0), from, dx);
             out = dx;
         } else {

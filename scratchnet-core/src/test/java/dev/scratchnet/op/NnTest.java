@@ -98,6 +98,36 @@ class NnTest {
     }
 
     @Test
+    void poolingTakesTheLargerAsMathMaxHasIt() {
+        // Window one: -0, +0, -0, -0 (+0 takes over from the -0 before it, but not the later -0s from +0). Window two:
+        // 1, NaN, 2, 0 (the NaN takes over and stays). With 16 channels, float32 runs the vector kernel.
+        double[] cells = {-0.0, 0.0, 1, Double.NaN, -0.0, -0.0, 2, 0};
+        for (int channels : new int[] {1, 16}) {
+            for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+                double[] values = new double[cells.length * channels];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = cells[i / channels];
+                }
+                Tensor x = Tensor.of(values, 1, 2, 4, channels).cast(dtype);
+                double[] y, dx;
+                try (dev.scratchnet.autodiff.GradientTape tape = new dev.scratchnet.autodiff.GradientTape()) {
+                    tape.watch(x);
+                    Tensor pooled = maxPool2d(x, 2, 2, Padding.VALID);
+                    y = pooled.toDoubleArray();
+                    dx = tape.gradient(Ops.sum(pooled), x).toDoubleArray();
+                }
+                String where = dtype + " with " + channels + " channel(s)";
+                assertEquals(0x0L, Double.doubleToRawLongBits(y[0]), where + ": +0");
+                assertTrue(Double.isNaN(y[channels]), where);
+                for (int i = 0; i < dx.length; i++) {
+                    int cell = i / channels;
+                    assertEquals(cell == 1 || cell == 3 ? 1.0 : 0.0, dx[i], where + " at cell " + cell);
+                }
+            }
+        }
+    }
+
+    @Test
     void float32PoolingAgreesWithFloat64OnOneThreadAndOnSeveral() {
         Tensor random = rand(10, 7, 6, 3).cast(DType.FLOAT32).slice(1, 10);  // a view: an offset
         Tensor tied = random.mul(2).cast(DType.INT32).cast(DType.FLOAT32);  // whole numbers from -3 to 3: windows with equal maxima
