@@ -30,6 +30,8 @@ final class VectorMatMul implements MatMul {
      * [64,128]·[128,10] 4.1-5.8 against 4.9-7.9).
      */
     private static final int STRIP_ROWS = 8;
+    /** A half tile's rows: with 2 vectors of B, as many accumulators as a whole tile. */
+    private static final int HALF_ROWS = 10;
     /**
      * A panel of B is first copied into a contiguous buffer ("packed") when B's rows are at least this long: read in
      * place, its rows lie a kilobyte or more apart, map to the same few sets of the L1 cache and evict each other
@@ -184,18 +186,26 @@ final class VectorMatMul implements MatMul {
 
     /**
      * Rows {@code [i0, i1)} of C's columns from {@code cBase} on, {@code width} of them, from B's columns at {@code bBase} (rows
-     * {@code bStride} apart, readable a whole vector past {@code width}), {@value #STRIP_ROWS} rows and one vector at a
-     * time: independent chains of fused multiply-adds, where one row alone would wait on each add's latency (the
-     * forward product of a ten-class output layer is all strip). Whole vectors are stored into C; a last part of a
-     * vector goes through a buffer. A last group of fewer rows repeats its last row.
+     * {@code bStride} apart, readable a whole vector past {@code width}). Pairs of whole vectors (32 columns: a
+     * convolution's 32 channels) take tiles of {@value #HALF_ROWS} rows by 2 vectors; the columns left take
+     * {@value #STRIP_ROWS} rows and one vector at a time: independent chains of fused multiply-adds, where one row alone
+     * would wait on each add's latency (the forward product of a ten-class output layer is all strip). Whole vectors
+     * are stored into C; a last part of a vector goes through a buffer. A last group of fewer rows repeats its last row.
      */
     private static void strip(float[] a, int aOff, int aRow, int aCol, float[] b, int bBase, int bStride, float[] c, int cBase, int n, int k,
                               int i0, int i1, int width) {
+        int pairs = width / (2 * L) * 2 * L;
+        for (int j = 0; j < pairs; j += 2 * L) {
+            for (int i = i0; i < i1; i += HALF_ROWS) {
+                int rows = Math.min(HALF_ROWS, i1 - i);
+                halfTile(a, aOff + i * aRow, aRow, aOff + (i + rows - 1) * aRow, aCol, b, bBase + j, bStride, k, c, cBase + i * n + j, n, rows);
+            }
+        }
         float[] lanes = width % L == 0 ? null : new float[STRIP_ROWS * L];
         for (int i = i0; i < i1; i += STRIP_ROWS) {
             int rows = Math.min(STRIP_ROWS, i1 - i);
             int a0 = aOff + i * aRow, last = aOff + (i + rows - 1) * aRow;
-            for (int j = 0; j < width; j += L) {
+            for (int j = pairs; j < width; j += L) {
                 if (j + L <= width) {
                     column(a, a0, aRow, last, aCol, b, bBase + j, bStride, k, c, cBase + i * n + j, n, rows);
                 } else {
@@ -206,6 +216,79 @@ final class VectorMatMul implements MatMul {
                 }
             }
         }
+    }
+
+    /**
+     * Two vectors of columns of {@value #HALF_ROWS} rows of C, into C from {@code cBase}: the rows of A from
+     * {@code first}, {@code aRow} apart, up to {@code last}, which the rows past it repeat (the first {@code rows} are
+     * stored; the others store the last row's values again). 20 accumulators, as in a whole tile.
+     */
+    private static void halfTile(float[] a, int first, int aRow, int last, int aCol, float[] b, int bBase, int bStride, int k,
+                                 float[] c, int cBase, int n, int rows) {
+        int a0 = first, a1 = Math.min(first + aRow, last), a2 = Math.min(first + 2 * aRow, last), a3 = Math.min(first + 3 * aRow, last);
+        int a4 = Math.min(first + 4 * aRow, last), a5 = Math.min(first + 5 * aRow, last), a6 = Math.min(first + 6 * aRow, last);
+        int a7 = Math.min(first + 7 * aRow, last), a8 = Math.min(first + 8 * aRow, last), a9 = last;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
+        FloatVector c90 = c00, c91 = c00;
+        for (int p = 0, bi = bBase, ai = 0; p < k; p++, bi += bStride, ai += aCol) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + ai]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + ai]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + ai]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + ai]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + ai]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[a6 + ai]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[a7 + ai]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(S, a[a8 + ai]);
+            c80 = x.fma(b0, c80);
+            c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(S, a[a9 + ai]);
+            c90 = x.fma(b0, c90);
+            c91 = x.fma(b1, c91);
+        }
+        int lastRow = rows - 1;
+        int r1 = cBase + Math.min(1, lastRow) * n, r2 = cBase + Math.min(2, lastRow) * n, r3 = cBase + Math.min(3, lastRow) * n;
+        int r4 = cBase + Math.min(4, lastRow) * n, r5 = cBase + Math.min(5, lastRow) * n, r6 = cBase + Math.min(6, lastRow) * n;
+        int r7 = cBase + Math.min(7, lastRow) * n, r8 = cBase + Math.min(8, lastRow) * n, r9 = cBase + lastRow * n;
+        c00.intoArray(c, cBase);
+        c01.intoArray(c, cBase + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + L);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + L);
+        c60.intoArray(c, r6);
+        c61.intoArray(c, r6 + L);
+        c70.intoArray(c, r7);
+        c71.intoArray(c, r7 + L);
+        c80.intoArray(c, r8);
+        c81.intoArray(c, r8 + L);
+        c90.intoArray(c, r9);
+        c91.intoArray(c, r9 + L);
     }
 
     /**

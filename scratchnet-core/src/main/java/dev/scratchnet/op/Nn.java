@@ -383,8 +383,25 @@ public final class Nn {
         if (!training || rate == 0) {
             return in;
         }
-        Tensor keep = cast(greaterEqual(random.uniform(in.shape().dims(), 0, 1, in.dtype()), Tensor.scalar(rate, in.dtype())), in.dtype());
-        return mul(in, keep).div(1 - rate);
+        return mul(in, kept(random.uniform(in.shape().dims(), 0, 1, in.dtype()), rate)).div(1 - rate);
+    }
+
+    /** 1 where {@code uniform} is at least {@code rate} (compared in its dtype), else 0: which elements dropout keeps. */
+    private static Tensor kept(Tensor uniform, double rate) {
+        int n = uniform.size();
+        if (uniform.dtype() == DType.FLOAT32) {
+            float[] u = uniform.floats(), keep = new float[n];
+            float r = (float) rate;
+            for (int i = 0; i < n; i++) {
+                keep[i] = u[i] >= r ? 1 : 0;
+            }
+            return Tensor.wrap(uniform.shape(), keep);
+        }
+        double[] u = uniform.doubles(), keep = new double[n];
+        for (int i = 0; i < n; i++) {
+            keep[i] = u[i] >= rate ? 1 : 0;
+        }
+        return Tensor.wrap(uniform.shape(), keep);
     }
 
     /**
