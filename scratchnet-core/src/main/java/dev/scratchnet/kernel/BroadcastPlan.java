@@ -81,6 +81,14 @@ public final class BroadcastPlan {
         return dims.length == 0 ? 0 : strides[operand][dims.length - 1];
     }
 
+    /**
+     * The step of {@code operand} from one run to the next when the runs form one matrix (the plan has two axes once
+     * merged), else −1.
+     */
+    public int rowStep(int operand) {
+        return dims.length == 2 ? strides[operand][0] : -1;
+    }
+
     /** The number of runs. */
     public int runs() {
         int runs = 1;

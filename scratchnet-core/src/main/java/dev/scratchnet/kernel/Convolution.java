@@ -44,10 +44,11 @@ public final class Convolution {
     }
 
     /**
-     * {@code y [windows, out] = windows · filters}, the filters {@code [kh·kw·c, out]} from {@code fOff}: the blocks
+     * {@code y [windows, out] = windows · filters + bias}, the filters {@code [kh·kw·c, out]} from {@code fOff}, the
+     * bias (null for none) from {@code biasOff}, added to each block of outputs while it is in the cache: the blocks
      * of windows split over the cores.
      */
-    public static void forward(float[] x, int xOff, Geometry g, float[] filters, int fOff, int out, float[] y) {
+    public static void forward(float[] x, int xOff, Geometry g, float[] filters, int fOff, float[] bias, int biasOff, int out, float[] y) {
         int k = g.windowSize(), rows = g.windows(), block = g.blockRows(), blocks = g.blocks();
         MatMul product = Kernels.matMul();
         int parts = (long) rows * k * out < MatMul.PARALLEL_THRESHOLD ? 1 : Math.min(blocks, Parallel.threads());
@@ -57,6 +58,13 @@ public final class Convolution {
                 int first = b * block, count = Math.min(block, rows - first);
                 copyWindows(x, xOff, g, first, count, windows);
                 product.product(windows, 0, k, 1, filters, fOff, out, 1, y, first * out, count, out, k);
+                if (bias != null) {
+                    for (int i = first * out, last = (first + count) * out; i < last; i += out) {
+                        for (int o = 0; o < out; o++) {
+                            y[i + o] += bias[biasOff + o];
+                        }
+                    }
+                }
             }
         });
     }
@@ -161,9 +169,12 @@ public final class Convolution {
         }
     }
 
-    /** The float64 convolution, for gradient checks: the whole windows matrix, then the plain product. */
-    public static void forward(double[] x, int xOff, Geometry g, double[] filters, int fOff, int out, double[] y) {
+    /** The float64 convolution, for gradient checks: the whole windows matrix, the plain product, then the bias (or null). */
+    public static void forward(double[] x, int xOff, Geometry g, double[] filters, int fOff, double[] bias, int out, double[] y) {
         MatMul.matmul(windows(x, xOff, g), 0, filters, fOff, y, g.windows(), out, g.windowSize(), false, false);
+        for (int i = 0; bias != null && i < y.length; i++) {
+            y[i] += bias[i % out];
+        }
     }
 
     /** The float64 filters' gradient, for gradient checks. */

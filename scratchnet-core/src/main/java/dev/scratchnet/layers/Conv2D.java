@@ -42,7 +42,7 @@ public final class Conv2D implements Layer {
 
     @Override
     public Tensor apply(Tensor x, boolean training) {
-        return activation.apply(Nn.conv2d(x, kernel, stride, padding).add(bias));
+        return activation.apply(Nn.conv2d(x, kernel, bias, stride, padding));
     }
 
     @Override

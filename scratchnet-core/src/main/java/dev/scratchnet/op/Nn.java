@@ -129,16 +129,33 @@ public final class Nn {
      * @return 2-D convolution of NHWC {@code images} [n, h, w, c] with {@code filters} [kh, kw, c, out]
      */
     public static Tensor conv2d(Operand images, Operand filters, int stride, Padding padding) {
+        return conv2d(images, filters, null, stride, padding);
+    }
+
+    /**
+     * {@link #conv2d(Operand, Operand, int, Padding)} plus a bias per output channel, as a Keras {@code Conv2D}
+     * layer computes it: with stride 1 the bias is added to each block of outputs while the convolution has it in
+     * the cache, instead of in a pass of its own over the whole output.
+     *
+     * @param images NHWC images
+     * @param filters the filters, [kh, kw, c, out]
+     * @param bias the bias, [out], or null for none
+     * @param stride the step between windows
+     * @param padding how windows meet the border
+     * @return the convolution plus the bias, [n, oh, ow, out]
+     */
+    public static Tensor conv2d(Operand images, Operand filters, Operand bias, int stride, Padding padding) {
         Tensor x = read(images), f = read(filters);
         checkFilters("conv2d", x, f);
         if (stride == 1) {
             Windows g = Windows.of("conv2d", x.shape(), f.dim(0), f.dim(1), 1, 1, padding);
-            return conv2d(x, f, g.padTop, g.oh + f.dim(0) - 1 - g.h - g.padTop, g.padLeft, g.ow + f.dim(1) - 1 - g.w - g.padLeft);
+            return conv2d(x, f, bias, g.padTop, g.oh + f.dim(0) - 1 - g.h - g.padTop, g.padLeft, g.ow + f.dim(1) - 1 - g.w - g.padLeft);
         }
         Tensor patches = extractPatches(x, f.dim(0), f.dim(1), stride, stride, padding, 0);
         int n = patches.dim(0), oh = patches.dim(1), ow = patches.dim(2);
         Tensor product = matmul(reshape(patches, n * oh * ow, f.dim(0) * f.dim(1) * f.dim(2)), reshape(f, -1, f.dim(3)));
-        return reshape(product, n, oh, ow, f.dim(3));
+        Tensor y = reshape(product, n, oh, ow, f.dim(3));
+        return bias == null ? y : add(y, bias);
     }
 
     /**
@@ -146,9 +163,7 @@ public final class Nn {
      * {@code padding=[[0, 0], [top, bottom], [left, right], [0, 0]]}:
      * {@code out[n, y, x, o] = Σ images[n, y + i − padTop, x + j − padLeft, c] · filters[i, j, c, o]}, the cells
      * outside the image zero, {@code h + padTop + padBottom − kh + 1} rows by {@code w + padLeft + padRight − kw + 1}
-     * columns. A negative pad crops. A primitive with its own gradient rules: the images' gradient is this
-     * convolution of the output's gradient with the filters turned half a turn and their channels swapped, the
-     * filters' is {@link #conv2dBackpropFilter}.
+     * columns. A negative pad crops.
      *
      * @param images NHWC images, float32 or float64
      * @param filters the filters, [kh, kw, c, out]
@@ -159,33 +174,61 @@ public final class Nn {
      * @return the convolution, [n, oh, ow, out]
      */
     public static Tensor conv2d(Operand images, Operand filters, int padTop, int padBottom, int padLeft, int padRight) {
-        Tensor x = read(images), f = read(filters);
+        return conv2d(images, filters, null, padTop, padBottom, padLeft, padRight);
+    }
+
+    /**
+     * The convolution with stride 1 and explicit padding plus a bias per output channel (null for none). A primitive
+     * with its own gradient rules: the images' gradient is this convolution of the output's gradient with the
+     * filters turned half a turn and their channels swapped, the filters' is {@link #conv2dBackpropFilter}, the
+     * bias's the output's gradient summed over the batch and the positions.
+     *
+     * @param images NHWC images, float32 or float64
+     * @param filters the filters, [kh, kw, c, out]
+     * @param bias the bias, [out], or null for none
+     * @param padTop zero rows above the image
+     * @param padBottom zero rows below it
+     * @param padLeft zero columns left of it
+     * @param padRight zero columns right of it
+     * @return the convolution plus the bias, [n, oh, ow, out]
+     */
+    public static Tensor conv2d(Operand images, Operand filters, Operand bias, int padTop, int padBottom, int padLeft, int padRight) {
+        Tensor x = read(images), f = read(filters), b = bias == null ? null : read(bias);
         checkFilters("conv2d", x, f);
         sameDType("conv2d", x, f);
         requireFloating("conv2d", x);
         int kh = f.dim(0), kw = f.dim(1), out = f.dim(3);
+        if (b != null) {
+            sameDType("conv2d", x, b);
+            if (b.rank() != 1 || b.dim(0) != out) {
+                throw new IllegalArgumentException("conv2d: the bias " + b.shape() + " does not fit filters " + f.shape() + " (one value per output, [" + out + "])");
+            }
+        }
         Convolution.Geometry g = geometry("conv2d", x.shape(), kh, kw, padTop, padBottom, padLeft, padRight);
         long started = Profiler.start();
         Object y;
         if (x.dtype() == DType.FLOAT32) {
             float[] o = OutputLoan.floats(g.windows() * out);
-            Convolution.forward(x.floats(), x.offset(), g, f.floats(), f.offset(), out, o);
+            Convolution.forward(x.floats(), x.offset(), g, f.floats(), f.offset(), b == null ? null : b.floats(), b == null ? 0 : b.offset(), out, o);
             y = o;
         } else {
             double[] o = new double[g.windows() * out];
-            Convolution.forward(x.doubles(), x.offset(), g, f.doubles(), f.offset(), out, o);
+            Convolution.forward(x.doubles(), x.offset(), g, f.doubles(), f.offset(), b == null ? null : b.toDoubleArray(), out, o);
             y = o;
         }
         Profiler.op("conv2d", started, 2.0 * g.windows() * g.windowSize() * out);
-        return record("conv2d", Map.of("padTop", padTop, "padBottom", padBottom, "padLeft", padLeft, "padRight", padRight),
-                Tensor.wrap(Shape.of(g.n(), g.oh(), g.ow(), out), y), (dy, in, o, needed) -> new Tensor[] {
-                    !needed[0] ? null : imagesGradient(dy, in[1], padTop, padBottom, padLeft, padRight),
-                    !needed[1] ? null : conv2dBackpropFilter(in[0], dy, kh, kw, padTop, padBottom, padLeft, padRight)
-                }, x, f);
+        GradientRule rule = (dy, in, o, needed) -> new Tensor[] {
+            !needed[0] ? null : imagesGradient(dy, in[1], padTop, padBottom, padLeft, padRight),
+            !needed[1] ? null : conv2dBackpropFilter(in[0], dy, kh, kw, padTop, padBottom, padLeft, padRight),
+            in.length < 3 || !needed[2] ? null : sum(dy, new int[] {0, 1, 2}, false)
+        };
+        Map<String, Object> pads = Map.of("padTop", padTop, "padBottom", padBottom, "padLeft", padLeft, "padRight", padRight);
+        Tensor result = Tensor.wrap(Shape.of(g.n(), g.oh(), g.ow(), out), y);
+        return b == null ? record("conv2d", pads, result, rule, x, f) : record("conv2d", pads, result, rule, x, f, b);
     }
 
     /**
-     * The gradient of {@link #conv2d(Operand, Operand, int, int, int, int)} with respect to its filters, like
+     * The gradient of {@link #conv2d(Operand, Operand, Operand, int, int, int, int)} with respect to its filters, like
      * {@code tf.nn.conv2d_backprop_filter}: {@code df[i, j, c, o] = Σ images[n, y + i − padTop, x + j − padLeft, c] ·
      * gradient[n, y, x, o]}, as the windows' transpose times the gradient. Differentiable: its own gradients are
      * convolutions.

@@ -122,6 +122,7 @@ class KernelPathsTest {
             int n = s[0], h = s[1], w = s[2], c = s[3], kh = s[4], kw = s[5], padTop = s[6], padLeft = s[7], oh = s[8], ow = s[9], out = s[10];
             Convolution.Geometry g = new Convolution.Geometry(n, h, w, c, kh, kw, padTop, padLeft, oh, ow);
             float[] x = random(n * h * w * c + 7, 11), f = random(g.windowSize() * out + 2, 12), dy = random(g.windows() * out + 4, 13);
+            float[] bias = random(out + 1, 14);
             int[] map = Im2Col.indexMap(h, w, c, kh, kw, 1, 1, oh, ow, padTop, padLeft);
             float[] windows = new float[n * map.length];
             Im2Col.gather(x, 7, n, h * w * c, map, 0, windows);
@@ -147,8 +148,13 @@ class KernelPathsTest {
                     float[] y = new float[g.windows() * out], df = new float[g.windowSize() * out];
                     java.util.Arrays.fill(y, Float.NaN);
                     java.util.Arrays.fill(df, Float.NaN);
-                    Convolution.forward(x, 7, g, f, 2, out, y);
+                    Convolution.forward(x, 7, g, f, 2, null, 0, out, y);
                     assertArrayEquals(expected, y, where + ": the same fused multiply-adds in the same order as the whole product");
+                    float[] withBias = new float[y.length];
+                    Convolution.forward(x, 7, g, f, 2, bias, 1, out, withBias);
+                    for (int i = 0; i < y.length; i++) {
+                        assertEquals(y[i] + bias[1 + i % out], withBias[i], 0, where + ": the bias added to output " + i);
+                    }
                     Convolution.filterGradient(x, 7, g, dy, 4, out, df);
                     reference = reference == null ? df : reference;
                     assertArrayEquals(reference, df, where + ": the filters' gradient");
@@ -230,6 +236,34 @@ class KernelPathsTest {
             scalarLoops.accumulate(BinaryOp.ADD, plan, a, 0, expected);
             vectorLoops.accumulate(BinaryOp.ADD, plan, a, 0, got);
             assertArrayEquals(expected, got);
+        }
+    }
+
+    @Test
+    void sumsOfRowsAndReluGradientsGiveTheSameBitsOnBothPaths() {
+        // A bias's gradient: rows of whole vectors summed onto one row, in registers on the vector path.
+        for (int cols : new int[] {16, 32, 48, 64, 80}) {
+            for (int rows : new int[] {2, 3, 200}) {
+                float[] a = random(rows * cols, cols + rows);
+                BroadcastPlan plan = BroadcastPlan.of(new int[] {rows, cols}, new int[] {rows, cols}, new int[] {1, cols});
+                float[] expected = random(cols, 3), got = expected.clone();
+                scalarLoops.accumulate(BinaryOp.ADD, plan, a, 0, expected);
+                vectorLoops.accumulate(BinaryOp.ADD, plan, a, 0, got);
+                assertArrayEquals(expected, got, rows + " rows of " + cols);
+            }
+        }
+        // ReLU's gradient passes where the output is positive: not at ±0, negatives, -∞ or NaN; at subnormals and +∞.
+        float[] outputs = {0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            Float.NaN, Float.intBitsToFloat(0xffc00000), 3e-39f, 2f, -2f, 5f, 0.5f, -0.5f};
+        float[] gradients = random(outputs.length, 4);
+        BroadcastPlan plan = BroadcastPlan.of(new int[] {outputs.length}, new int[] {outputs.length}, new int[] {outputs.length},
+                new int[] {outputs.length});
+        float[] expected = new float[outputs.length], got = new float[outputs.length];
+        scalarLoops.zip(BinaryOp.RELU_GRAD, plan, gradients, 0, outputs, 0, expected);
+        vectorLoops.zip(BinaryOp.RELU_GRAD, plan, gradients, 0, outputs, 0, got);
+        assertArrayEquals(expected, got);
+        for (int i = 0; i < outputs.length; i++) {
+            assertEquals(outputs[i] > 0 ? gradients[i] : 0f, got[i], 0, "at output " + outputs[i]);
         }
     }
 

@@ -49,6 +49,11 @@ class NnTest {
         assertArrayEquals(new double[] {-2, -3, 0, -4, -4, 3, -4, -4, 6}, y.toDoubleArray());
         // A negative pad crops: the first column left out.
         assertArrayEquals(new double[] {-4, -4}, conv2d(image, filter, 0, 0, -1, 0).toDoubleArray());
+        // A bias per output channel adds to every position.
+        Tensor bias = Tensor.of(new double[] {10});
+        assertArrayEquals(new double[] {6, 6, 6, 6}, conv2d(image, filter, bias, 1, Padding.VALID).toDoubleArray());
+        assertArrayEquals(new double[] {6, 13, 17, 19}, conv2d(image, filter, bias, 2, Padding.SAME).toDoubleArray());
+        assertThrows(IllegalArgumentException.class, () -> conv2d(image, filter, Tensor.of(new double[] {1, 2}), 1, Padding.VALID));
         // SAME with stride 1 is the explicit padding TensorFlow's rule gives: (0, 1) for a 2x2 filter.
         assertArrayEquals(conv2d(image, filter, 1, Padding.SAME).toDoubleArray(), conv2d(image, filter, 0, 1, 0, 1).toDoubleArray());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> conv2d(image, filter, 0, 0, -1, -1));
@@ -180,6 +185,10 @@ class NnTest {
         }
         // The stride-1 primitives, with pads that reach past the window and that crop, and each other's gradients.
         GradientCheck.assertGradients(v -> conv2d(v.get(0), v.get(1), 2, 0, -1, 3), List.of(rand(2, 5, 4, 3), rand(3, 2, 3, 2)), 1e-6);
+        GradientCheck.assertGradients(v -> conv2d(v.get(0), v.get(1), v.get(2), 1, 1, 0, 1), List.of(rand(2, 4, 3, 3), rand(2, 2, 3, 2), rand(2)),
+                1e-6);
+        GradientCheck.assertGradients(v -> conv2d(v.get(0), v.get(1), v.get(2), 2, Padding.SAME), List.of(rand(1, 5, 5, 2), rand(3, 3, 2, 3),
+                rand(3)), 1e-6);
         GradientCheck.assertGradients(v -> conv2dBackpropFilter(v.get(0), v.get(1), 3, 2, 2, 0, -1, 3), List.of(rand(2, 5, 4, 3), rand(2, 5, 5, 2)),
                 1e-6);
         GradientCheck.assertGradients(v -> batchNormalization(v.get(0), v.get(1), Ops.square(v.get(2)), v.get(3), v.get(4), 1e-3),

@@ -149,7 +149,7 @@ public final class OnnxExport {
             case "gather" -> add("Gather", new AttributeProto[] {integer("axis", (int) a.get("axis"))}, x, name(in.get(1)));
             case "checkNumerics" -> add("Identity", null, x);
             case "extractPatches" -> patches(x, in.get(0), a);
-            case "conv2d" -> conv2d(x, in.get(1), a);
+            case "conv2d" -> conv2d(x, in.get(1), in.size() > 2 ? name(in.get(2)) : null, a);
             case "maxPool2d" -> maxPool(x, in.get(0), a);
             default -> throw new IllegalArgumentException("onnx export: the op '" + node.op() + "' has no ONNX form here (it is a loss, a custom "
                     + "gradient or part of a gradient); export the model's inference pass");
@@ -283,31 +283,31 @@ public final class OnnxExport {
         int kh = (int) a.get("kh"), kw = (int) a.get("kw"), sh = (int) a.get("strideH"), sw = (int) a.get("strideW");
         Nn.Padding padding = (Nn.Padding) a.get("padding");
         long[] ph = samePads(image.shape().dim(1), kh, sh, padding), pw = samePads(image.shape().dim(2), kw, sw, padding);
-        return conv(name(image), c.filters(), sh, sw, ph[0], pw[0], ph[1], pw[1]);
+        return conv(name(image), c.filters(), null, sh, sw, ph[0], pw[0], ph[1], pw[1]);
     }
 
-    /** A stride-1 convolution with explicit padding ({@code Nn.conv2d}'s primitive): one ONNX Conv. */
-    private String conv2d(String image, Graph.Value filters, Map<String, Object> a) {
+    /** A stride-1 convolution with explicit padding and a bias or none ({@code Nn.conv2d}'s primitive): one ONNX Conv. */
+    private String conv2d(String image, Graph.Value filters, String bias, Map<String, Object> a) {
         long top = (int) a.get("padTop"), left = (int) a.get("padLeft"), bottom = (int) a.get("padBottom"), right = (int) a.get("padRight");
         if (top < 0 || left < 0 || bottom < 0 || right < 0) {
             throw new IllegalArgumentException("onnx export: a convolution that crops its input (pads " + top + ", " + left + ", " + bottom
                     + ", " + right + ") has no ONNX Conv form");
         }
-        return conv(image, filters, 1, 1, top, left, bottom, right);
+        return conv(image, filters, bias, 1, 1, top, left, bottom, right);
     }
 
     /**
      * One ONNX Conv between transposes to NCHW and back. The filters, {@code [kh, kw, in, out]} here, become ONNX's
      * {@code [out, in, kh, kw]}: a parameter's stored so under its name, other values transposed by a node.
      */
-    private String conv(String image, Graph.Value filters, int sh, int sw, long top, long left, long bottom, long right) {
+    private String conv(String image, Graph.Value filters, String bias, int sh, int sw, long top, long left, long bottom, long right) {
         int kh = filters.shape().dim(0), kw = filters.shape().dim(1);
         String w = filters.kind() == Graph.Kind.PARAMETER
                 ? initializer(source.parameter(filters).name(), Ops.transpose(source.parameter(filters).value(), 3, 2, 0, 1))
                 : add("Transpose", new AttributeProto[] {ints("perm", 3, 2, 0, 1)}, name(filters));
         String nchw = add("Transpose", new AttributeProto[] {ints("perm", 0, 3, 1, 2)}, image);
-        String y = add("Conv", new AttributeProto[] {ints("kernel_shape", kh, kw), ints("strides", sh, sw), ints("pads", top, left, bottom, right)},
-                nchw, w);
+        AttributeProto[] attributes = {ints("kernel_shape", kh, kw), ints("strides", sh, sw), ints("pads", top, left, bottom, right)};
+        String y = bias == null ? add("Conv", attributes, nchw, w) : add("Conv", attributes, nchw, w, bias);
         return add("Transpose", new AttributeProto[] {ints("perm", 0, 2, 3, 1)}, y);
     }
 
