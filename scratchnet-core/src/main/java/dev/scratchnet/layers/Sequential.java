@@ -2,13 +2,14 @@ package dev.scratchnet.layers;
 
 import dev.scratchnet.op.Generator;
 import dev.scratchnet.op.Nn;
+import dev.scratchnet.op.Ops;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.op.Variable;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Layers applied one after another, and the small parameterless ones (pooling, flattening, dropout, reshaping). */
+/** Layers applied one after another, and the small parameterless ones (pooling, ReLU, flattening, dropout, reshaping). */
 public final class Sequential implements Layer {
     private final List<Layer> layers;
 
@@ -47,6 +48,15 @@ public final class Sequential implements Layer {
      */
     public static Layer maxPool(int size) {
         return (x, training) -> Nn.maxPool2d(x, size, size, Nn.Padding.VALID);
+    }
+
+    /**
+     * ReLU as a layer of its own.
+     *
+     * @return a layer that applies ReLU
+     */
+    public static Layer relu() {
+        return (x, training) -> Ops.relu(x);
     }
 
     /**

@@ -68,12 +68,16 @@ public final class Models {
                 if (side * side != inputs || side % 4 != 0) {
                     throw new IllegalArgumentException("cnn: needs square images with a side divisible by 4, got " + inputs + " pixels");
                 }
+                // Each ReLU comes after its pooling rather than before: the same values and gradients, since ReLU keeps
+                // the order of values (a window's maximum is the same cell), on a quarter of the elements.
                 yield new Sequential(
                         Sequential.reshape(side, side, 1),
-                        new Conv2D("conv1", 3, 1, 32, 1, Nn.Padding.SAME, Ops::relu, random),
+                        new Conv2D("conv1", 3, 1, 32, 1, Nn.Padding.SAME, x -> x, random),
                         Sequential.maxPool(2),
-                        new Conv2D("conv2", 3, 32, 64, 1, Nn.Padding.SAME, Ops::relu, random),
+                        Sequential.relu(),
+                        new Conv2D("conv2", 3, 32, 64, 1, Nn.Padding.SAME, x -> x, random),
                         Sequential.maxPool(2),
+                        Sequential.relu(),
                         Sequential.flatten(),
                         Sequential.dropout(dropout, random.split()),
                         new Dense("dense1", side / 4 * side / 4 * 64, hidden, Ops::relu, random),
