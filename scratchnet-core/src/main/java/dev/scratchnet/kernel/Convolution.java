@@ -37,33 +37,26 @@ public final class Convolution {
         int blockRows() {
             return Math.max(ROW_MULTIPLE, BLOCK_FLOATS / windowSize() / ROW_MULTIPLE * ROW_MULTIPLE);
         }
-
-        int blocks() {
-            return (windows() + blockRows() - 1) / blockRows();
-        }
     }
 
     /**
      * {@code y [windows, out] = windows · filters + bias}, the filters {@code [kh·kw·c, out]} from {@code fOff}, the
-     * bias (null for none) from {@code biasOff}, added to each block of outputs while it is in the cache: the blocks
-     * of windows split over the cores.
+     * bias (null for none) from {@code biasOff}, added to each block of outputs while it is in the cache. The windows
+     * are split over the cores in equal shares (each output is the same sum whatever the block it falls in).
      */
     public static void forward(float[] x, int xOff, Geometry g, float[] filters, int fOff, float[] bias, int biasOff, int out, float[] y) {
-        int k = g.windowSize(), rows = g.windows(), block = g.blockRows(), blocks = g.blocks();
+        int k = g.windowSize(), rows = g.windows(), block = g.blockRows();
         MatMul product = Kernels.matMul();
-        int parts = (long) rows * k * out < MatMul.PARALLEL_THRESHOLD ? 1 : Math.min(blocks, Parallel.threads());
+        Loops loops = Kernels.loops();
+        int parts = (long) rows * k * out < MatMul.PARALLEL_THRESHOLD ? 1 : Parallel.threads();
         Parallel.forEach(parts, part -> {
             float[] windows = new float[block * k];
-            for (int b = blocks * part / parts, end = blocks * (part + 1) / parts; b < end; b++) {
-                int first = b * block, count = Math.min(block, rows - first);
+            for (int first = share(rows, part, parts), end = share(rows, part + 1, parts); first < end; first += block) {
+                int count = Math.min(block, end - first);
                 copyWindows(x, xOff, g, first, count, windows);
                 product.product(windows, 0, k, 1, filters, fOff, out, 1, y, first * out, count, out, k);
                 if (bias != null) {
-                    for (int i = first * out, last = (first + count) * out; i < last; i += out) {
-                        for (int o = 0; o < out; o++) {
-                            y[i + o] += bias[biasOff + o];
-                        }
-                    }
+                    loops.addToRows(y, first * out, count, out, bias, biasOff);
                 }
             }
         });
@@ -71,22 +64,22 @@ public final class Convolution {
 
     /**
      * {@code df [kh·kw·c, out] = windowsᵀ · dy}, {@code dy [windows, out]} from {@code dyOff}: the sum of one product
-     * per block. The blocks form two halves, summed side by side on two cores and then added, a cut that depends on
-     * the shapes alone.
+     * per block. The windows form two halves, each summed block by block on a core of its own, then added: a cut
+     * that depends on the shapes alone, so the sum is the same on any number of threads.
      */
     public static void filterGradient(float[] x, int xOff, Geometry g, float[] dy, int dyOff, int out, float[] df) {
-        int k = g.windowSize(), block = g.blockRows(), blocks = g.blocks();
+        int k = g.windowSize(), rows = g.windows(), block = g.blockRows();
         MatMul product = Kernels.matMul();
-        int halves = blocks >= 2 && (long) g.windows() * k * out >= MatMul.PARALLEL_THRESHOLD ? 2 : 1;
+        int halves = rows >= 2 * block && (long) rows * k * out >= MatMul.PARALLEL_THRESHOLD ? 2 : 1;
         float[][] sums = new float[halves][];
         Parallel.forEach(halves, half -> {
             float[] windows = new float[block * k], sum = half == 0 ? df : new float[k * out], partial = new float[k * out];
-            int first = blocks * half / halves, end = blocks * (half + 1) / halves;
-            for (int b = first; b < end; b++) {
-                int row = b * block, count = Math.min(block, g.windows() - row);
-                copyWindows(x, xOff, g, row, count, windows);
-                product.product(windows, 0, 1, k, dy, dyOff + row * out, out, 1, b == first ? sum : partial, 0, k, out, count);
-                if (b != first) {
+            int start = share(rows, half, halves), end = share(rows, half + 1, halves);
+            for (int first = start; first < end; first += block) {
+                int count = Math.min(block, end - first);
+                copyWindows(x, xOff, g, first, count, windows);
+                product.product(windows, 0, 1, k, dy, dyOff + first * out, out, 1, first == start ? sum : partial, 0, k, out, count);
+                if (first != start) {
                     addTo(sum, partial);
                 }
             }
@@ -95,6 +88,11 @@ public final class Convolution {
         for (int half = 1; half < halves; half++) {
             addTo(df, sums[half]);
         }
+    }
+
+    /** Where share {@code part} of {@code parts} of {@code rows} rows starts. */
+    private static int share(int rows, int part, int parts) {
+        return (int) ((long) rows * part / parts);
     }
 
     private static void addTo(float[] sum, float[] terms) {

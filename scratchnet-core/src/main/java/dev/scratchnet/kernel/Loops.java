@@ -23,6 +23,9 @@ public interface Loops {
      */
     void accumulate(BinaryOp op, BroadcastPlan plan, float[] in, int inOff, float[] out);
 
+    /** {@code row} (from {@code rowOff}) added to each of {@code rows} rows of {@code length} values of {@code x} from {@code xOff}. */
+    void addToRows(float[] x, int xOff, int rows, int length, float[] row, int rowOff);
+
     /**
      * {@code out[i] = (src[off + i] & 0xFF) / divisor}: unsigned bytes (image pixels) to float32 in one pass, the same
      * bits as converting first and dividing after.

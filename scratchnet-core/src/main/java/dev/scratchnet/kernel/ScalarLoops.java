@@ -49,6 +49,20 @@ public final class ScalarLoops implements Loops {
     }
 
     @Override
+    public void addToRows(float[] x, int xOff, int rows, int length, float[] row, int rowOff) {
+        addToRows(x, xOff, rows, length, row, rowOff, 0);
+    }
+
+    /** Columns {@code [from, length)} of {@link #addToRows}. */
+    static void addToRows(float[] x, int xOff, int rows, int length, float[] row, int rowOff, int from) {
+        for (int r = 0, i = xOff; r < rows; r++, i += length) {
+            for (int j = from; j < length; j++) {
+                x[i + j] += row[rowOff + j];
+            }
+        }
+    }
+
+    @Override
     public void unsignedBytesDivided(byte[] src, int off, float[] out, int n, float divisor) {
         unsignedBytesDivided(src, off, out, 0, n, divisor);
     }

@@ -217,6 +217,19 @@ final class VectorLoops implements Loops {
         }
     }
 
+    /** A vector of the row at a time, kept in a register down the rows. */
+    @Override
+    public void addToRows(float[] x, int xOff, int rows, int length, float[] row, int rowOff) {
+        int whole = S.loopBound(length);
+        for (int j = 0; j < whole; j += L) {
+            FloatVector add = FloatVector.fromArray(S, row, rowOff + j);
+            for (int r = 0, i = xOff + j; r < rows; r++, i += length) {
+                FloatVector.fromArray(S, x, i).add(add).intoArray(x, i);
+            }
+        }
+        ScalarLoops.addToRows(x, xOff, rows, length, row, rowOff, whole);
+    }
+
     @Override
     public void unsignedBytesDivided(byte[] src, int off, float[] out, int n, float divisor) {
         int end = S.loopBound(n);
