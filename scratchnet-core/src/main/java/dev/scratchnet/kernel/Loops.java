@@ -40,6 +40,13 @@ public interface Loops {
     void maxPool(float[] in, int off, int batch, int h, int w, int c, int size, int stride, int oh, int ow, int[] from, float[] out);
 
     /**
+     * The gradient of {@link #maxPool} for windows {@code size} apart (the stride the size): every element of
+     * {@code dx}, the images' gradient, written: the output's gradient at each window's winner ({@code from}), zero
+     * elsewhere, also in the rows and columns no window covers.
+     */
+    void maxPoolGradient(float[] dy, int dyOff, int[] from, int batch, int h, int w, int c, int size, int oh, int ow, float[] dx);
+
+    /**
      * Keras' Adam in place: {@code m += (g - m)(1 - beta1)}, {@code v += (g² - v)(1 - beta2)},
      * {@code var -= alpha · m / (sqrt(v) + epsilon)}, with the bias correction already folded into {@code alpha}.
      * The variable is seen as rows of {@code cols} elements ({@code n} in all), so that large ones can be split

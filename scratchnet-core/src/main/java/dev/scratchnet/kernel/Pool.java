@@ -116,6 +116,41 @@ public final class Pool {
         });
     }
 
+    /**
+     * {@link Loops#maxPoolGradient} cell by cell: for windows {@code size} apart, each cell's gradient is the output's
+     * where it won its window, else zero, as are the cells of the rows and columns no window covers. Examples run
+     * side by side.
+     */
+    public static void routeToWinners(float[] dy, int dyOff, int[] from, int batch, int h, int w, int c, int size, int oh, int ow, float[] dx) {
+        int exampleSize = h * w * c;
+        int parts = batch >= 8 ? Parallel.threads() : 1;
+        Parallel.forEach(parts, part -> {
+            for (int e = batch * part / parts; e < batch * (part + 1) / parts; e++) {
+                for (int y = 0; y < oh; y++) {
+                    for (int x = 0; x < ow; x++) {
+                        int o = ((e * oh + y) * ow + x) * c, corner = e * exampleSize + (y * w + x) * size * c;
+                        for (int i = 0; i < size; i++) {
+                            for (int j = 0, cell = corner + i * w * c; j < size; j++, cell += c) {
+                                for (int ch = 0; ch < c; ch++) {
+                                    dx[cell + ch] = from[o + ch] == cell + ch ? dy[dyOff + o + ch] : 0f;
+                                }
+                            }
+                        }
+                    }
+                }
+                zeroOutsideWindows(dx, e * exampleSize, h, w, c, size, oh, ow);
+            }
+        });
+    }
+
+    /** The cells of one example's rows and columns right of and below the last whole window, set to zero. */
+    public static void zeroOutsideWindows(float[] dx, int first, int h, int w, int c, int size, int oh, int ow) {
+        for (int y = 0; y < h; y++) {
+            int from = y < oh * size ? ow * size : 0;
+            Arrays.fill(dx, first + (y * w + from) * c, first + (y + 1) * w * c, 0f);
+        }
+    }
+
     public static void maxGradient(double[] dy, int[] from, double[] dx) {
         for (int i = 0; i < from.length; i++) {
             if (from[i] >= 0) {

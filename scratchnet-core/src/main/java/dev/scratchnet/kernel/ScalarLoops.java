@@ -19,6 +19,11 @@ public final class ScalarLoops implements Loops {
     }
 
     @Override
+    public void maxPoolGradient(float[] dy, int dyOff, int[] from, int batch, int h, int w, int c, int size, int oh, int ow, float[] dx) {
+        Pool.routeToWinners(dy, dyOff, from, batch, h, w, c, size, oh, ow, dx);
+    }
+
+    @Override
     public void zip(BinaryOp op, BroadcastPlan plan, float[] a, int aOff, float[] b, int bOff, float[] out) {
         int len = plan.runLength(), as = plan.step(0), bs = plan.step(1);
         for (BroadcastPlan.Cursor c = plan.cursor(); c.next(); ) {

@@ -108,6 +108,43 @@ final class VectorLoops implements Loops {
     }
 
     /**
+     * A vector of channels at a time: each cell of a window gets the output's gradient in the lanes where the window's
+     * winner is that cell, found from the indices' bits without a vector compare. Channel counts that are not whole
+     * vectors run {@link Pool#routeToWinners}.
+     */
+    @Override
+    public void maxPoolGradient(float[] dy, int dyOff, int[] from, int batch, int h, int w, int c, int size, int oh, int ow, float[] dx) {
+        if (c % L != 0) {
+            Pool.routeToWinners(dy, dyOff, from, batch, h, w, c, size, oh, ow, dx);
+            return;
+        }
+        IntVector lanes = IntVector.zero(INTS).addIndex(1);
+        int exampleSize = h * w * c;
+        int parts = batch >= 8 ? Parallel.threads() : 1;
+        Parallel.forEach(parts, part -> {
+            for (int e = batch * part / parts; e < batch * (part + 1) / parts; e++) {
+                for (int y = 0; y < oh; y++) {
+                    for (int x = 0; x < ow; x++) {
+                        int o = ((e * oh + y) * ow + x) * c, corner = e * exampleSize + (y * w + x) * size * c;
+                        for (int ch = 0; ch < c; ch += L) {
+                            IntVector winner = IntVector.fromArray(INTS, from, o + ch);
+                            IntVector gradient = FloatVector.fromArray(S, dy, dyOff + o + ch).reinterpretAsInts();
+                            for (int i = 0; i < size; i++) {
+                                for (int j = 0, cell = corner + i * w * c + ch; j < size; j++, cell += c) {
+                                    IntVector apart = winner.lanewise(VectorOperators.XOR, lanes.add(cell));
+                                    IntVector won = apart.lanewise(VectorOperators.OR, apart.neg()).lanewise(VectorOperators.ASHR, 31).not();
+                                    gradient.and(won).reinterpretAsFloats().intoArray(dx, cell);
+                                }
+                            }
+                        }
+                    }
+                }
+                Pool.zeroOutsideWindows(dx, e * exampleSize, h, w, c, size, oh, ow);
+            }
+        });
+    }
+
+    /**
      * {@code cell} in the lanes where {@code larger}, the maximum of {@code best} and that cell's value, differs from
      * {@code best} in its bits, else {@code index}. The same choice as {@link Pool#argmaxValid}, without a vector
      * compare, which Java 17 does not compile to vector instructions (its mask falls back to Java code).

@@ -333,7 +333,7 @@ public final class Nn {
         int n = x.dim(0), exampleSize = g.h * g.w * g.c, outSize = n * g.oh * g.ow * g.c;
         // Where each maximum came from routes the gradient back; when nothing records the op, nothing will ask for it.
         boolean recorded = !Recording.active().isEmpty();
-        int[] from = recorded || padding != Padding.VALID || x.dtype() != DType.FLOAT32 ? new int[outSize] : null;
+        int[] from = recorded || padding != Padding.VALID || x.dtype() != DType.FLOAT32 ? StepBuffers.ints(outSize) : null;
         // SAME pads less than a window on each side, so every window holds a cell of the image and has a winner.
         Object out;
         if (x.dtype() == DType.FLOAT32) {
@@ -355,15 +355,23 @@ public final class Nn {
         Tensor y = Tensor.wrap(Shape.of(n, g.oh, g.ow, g.c), out);
         Profiler.op("maxPool2d", started, 0);
         return record("maxPool2d", Map.of("size", size, "stride", stride, "padding", padding), y,
-                (dy, xs, o, needed) -> new Tensor[] {routeBack(dy, from, xs[0].shape())}, x);
+                (dy, xs, o, needed) -> new Tensor[] {routeBack(dy, from, xs[0].shape(), padding == Padding.VALID && stride == size ? g : null)}, x);
     }
 
-    /** maxPool2d's gradient: each output's gradient added to the input cell it came from. */
-    private static Tensor routeBack(Tensor dy, int[] from, Shape inputShape) {
+    /**
+     * maxPool2d's gradient: each output's gradient added to the input cell it came from. Windows side by side
+     * ({@code apart} their geometry, else null) write each cell once instead.
+     */
+    private static Tensor routeBack(Tensor dy, int[] from, Shape inputShape, Windows apart) {
         Object out;
         if (dy.dtype() == DType.FLOAT32) {
             float[] dx = StepBuffers.floats(inputShape.size());
-            Pool.maxGradient(dy.floats(), dy.offset(), inputShape.dim(0), from, dx);
+            if (apart != null) {
+                Kernels.loops().maxPoolGradient(dy.floats(), dy.offset(), from, inputShape.dim(0), apart.h, apart.w, apart.c, apart.kh, apart.oh,
+                        apart.ow, dx);
+            } else {
+                Pool.maxGradient(dy.floats(), dy.offset(), inputShape.dim(0), from, dx);
+            }
             out = dx;
         } else {
             double[] dx = new double[inputShape.size()];

@@ -8,10 +8,10 @@ import java.util.Map;
 
 /**
  * The arrays of one training step's outputs, taken again by the next step instead of fresh memory. While a step is
- * open on a thread, the float32 outputs of element-wise ops, matrix products, pixel conversions, image patches and
- * max pooling computed on that thread come from the arrays that the previous step's outputs of the same length used
- * (then from those of the step before it): the caches still hold them and the JVM need not zero them first, as each
- * of these ops writes every element of its output. Fresh arrays come from memory that the young collection left cold:
+ * open on a thread, the float32 outputs of element-wise ops, matrix products, convolutions, pixel conversions, image
+ * patches and max pooling (with the indices of its winners) computed on that thread come from the arrays that the
+ * previous step's outputs of the same type and length used (then from those of the step before it): the caches still
+ * hold them and the JVM need not zero them first, as each of these ops writes every element of its output. Fresh arrays come from memory that the young collection left cold:
  * at hidden 1024 and batch 512, the bias, relu and relu gradient of a step took 0.73-0.81 ms in fresh arrays and
  * 0.39-0.42 ms in reused ones.
  *
@@ -24,11 +24,11 @@ public final class StepBuffers {
     /** Shorter arrays are cheap to allocate and are not kept. */
     static final int MIN_LENGTH = 1024;
 
-    /** The arrays the previous step took, by length: offered first. */
-    private Map<Integer, ArrayDeque<float[]>> recent = new HashMap<>();
+    /** The arrays the previous step took, by type and length ({@link #key}): offered first. */
+    private Map<Long, ArrayDeque<Object>> recent = new HashMap<>();
     /** The arrays the step before it took and the previous step did not: offered next, then dropped. */
-    private Map<Integer, ArrayDeque<float[]>> older = new HashMap<>();
-    private final List<float[]> taken = new ArrayList<>();
+    private Map<Long, ArrayDeque<Object>> older = new HashMap<>();
+    private final List<Object> taken = new ArrayList<>();
     private boolean open;
 
     /** Buffers for one training loop's thread, holding nothing until its first step. */
@@ -77,8 +77,8 @@ public final class StepBuffers {
         open = false;
         older = recent;
         recent = new HashMap<>();
-        for (float[] array : taken) {
-            recent.computeIfAbsent(array.length, length -> new ArrayDeque<>()).push(array);
+        for (Object array : taken) {
+            recent.computeIfAbsent(key(array instanceof int[], java.lang.reflect.Array.getLength(array)), k -> new ArrayDeque<>()).push(array);
         }
         taken.clear();
     }
@@ -91,23 +91,37 @@ public final class StepBuffers {
     /** An array of {@code n} floats for an output the caller writes whole: the previous step's, else a fresh one. */
     static float[] floats(int n) {
         StepBuffers buffers = n < MIN_LENGTH ? null : OPEN.get();
-        return buffers == null ? new float[n] : buffers.take(n);
+        float[] array = buffers == null ? null : (float[]) buffers.take(false, n);
+        return array != null ? array : buffers == null ? new float[n] : buffers.keep(new float[n]);
     }
 
-    private float[] take(int n) {
-        float[] array = pop(recent, n);
+    /** An array of {@code n} ints the caller writes whole (where max pooling's winners came from), as {@link #floats}. */
+    static int[] ints(int n) {
+        StepBuffers buffers = n < MIN_LENGTH ? null : OPEN.get();
+        int[] array = buffers == null ? null : (int[]) buffers.take(true, n);
+        return array != null ? array : buffers == null ? new int[n] : buffers.keep(new int[n]);
+    }
+
+    private Object take(boolean ints, int n) {
+        long key = key(ints, n);
+        Object array = pop(recent, key);
         if (array == null) {
-            array = pop(older, n);
+            array = pop(older, key);
         }
-        if (array == null) {
-            array = new float[n];
-        }
+        return array == null ? null : keep(array);
+    }
+
+    private <T> T keep(T array) {
         taken.add(array);
         return array;
     }
 
-    private static float[] pop(Map<Integer, ArrayDeque<float[]>> arrays, int n) {
-        ArrayDeque<float[]> same = arrays.get(n);
+    private static long key(boolean ints, int length) {
+        return ints ? length | 1L << 32 : length;
+    }
+
+    private static Object pop(Map<Long, ArrayDeque<Object>> arrays, long key) {
+        ArrayDeque<Object> same = arrays.get(key);
         return same == null ? null : same.poll();
     }
 }

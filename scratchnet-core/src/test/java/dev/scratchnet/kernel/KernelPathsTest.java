@@ -208,6 +208,34 @@ class KernelPathsTest {
         vectorLoops.maxPool(in, 1, batch, h, w, channels, size, stride, oh, ow, null, vectorMaxima);
         assertArrayEquals(expected, scalarMaxima, "without the winners, the same maxima");
         assertArrayEquals(expected, vectorMaxima, "without the winners, the same maxima");
+        if (stride == size) {
+            gradientsGoToTheWinners(expectedFrom, batch, h, w, channels, size, oh, ow);
+        }
+    }
+
+    @Test
+    void poolingGradientsOfWindowsSideBySideOnBothPaths() {
+        for (int channels : new int[] {16, 48, 20}) {
+            for (int size = 2; size <= 3; size++) {
+                int batch = 9, h = 7, w = 8, oh = h / size, ow = w / size;
+                float[] in = random(batch * h * w * channels, channels + size);
+                int[] from = new int[batch * oh * ow * channels];
+                scalarLoops.maxPool(in, 0, batch, h, w, channels, size, size, oh, ow, from, new float[from.length]);
+                gradientsGoToTheWinners(from, batch, h, w, channels, size, oh, ow);
+            }
+        }
+    }
+
+    /** Windows side by side: every cell's gradient written once, the rows and columns past the last window too. */
+    private void gradientsGoToTheWinners(int[] from, int batch, int h, int w, int channels, int size, int oh, int ow) {
+        float[] dy = random(from.length + 2, 5), routed = new float[batch * h * w * channels];
+        Pool.maxGradient(dy, 2, batch, from, routed);
+        for (Loops loops : new Loops[] {scalarLoops, vectorLoops}) {
+            float[] dx = new float[routed.length];
+            java.util.Arrays.fill(dx, Float.NaN);
+            loops.maxPoolGradient(dy, 2, from, batch, h, w, channels, size, oh, ow, dx);
+            assertArrayEquals(routed, dx, loops.getClass().getSimpleName() + ", " + channels + " channels, " + size + "x" + size);
+        }
     }
 
     @Property(tries = 40)
