@@ -17,6 +17,7 @@ import dev.scratchnet.kernel.Peak;
 import dev.scratchnet.op.Generator;
 import dev.scratchnet.op.Nn;
 import dev.scratchnet.op.Ops;
+import dev.scratchnet.op.StepBuffers;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.op.Variable;
 import dev.scratchnet.optim.Adam;
@@ -96,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
         matmul(out, "weight grad [784,64]ᵀ·[64,128]", 784, 64, 128, true, false, peak);
         matmul(out, "hidden 1024 [512,784]·[784,1024]", 512, 784, 1024, false, false, peak);
         out.println();
-        out.println("conv2d (NHWC, 3x3, SAME; windows as rows, then one product)     ms    GFLOP/s  of peak");
+        out.println("conv2d (NHWC, 3x3, SAME; blocks of windows times the filters)    ms    GFLOP/s  of peak");
         conv(out, 28, 1, 32, peak);
         conv(out, 14, 32, 64, peak);
         out.println();
@@ -165,7 +166,8 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * A batch of 64 [side, side, in] images with [3, 3, in, filters] filters: the forward convolution, then the gradient
      * for the images and the one for the filters, each timed as the forward pass with that gradient less the forward
-     * pass alone. Each does the forward pass's multiply-adds.
+     * pass alone. Each does the forward pass's multiply-adds. Each call runs as a step of {@code train} runs, its
+     * outputs in the arrays of the step before.
      */
     private void conv(PrintWriter out, int side, int in, int filters, double peak) {
         Generator random = Generator.fromSeed(2);
@@ -173,7 +175,7 @@ final class BenchCommand implements Callable<Integer> {
         Tensor f = random.normal(new int[] {3, 3, in, filters}, 0, 0.1);
         Tensor dy = random.normal(new int[] {64, side, side, filters}, 0, 1);
         double flops = 2.0 * 64 * side * side * 9 * in * filters;
-        double forward = time(() -> Nn.conv2d(x, f, 1, Nn.Padding.SAME), flops);
+        double forward = time(inSteps(() -> Nn.conv2d(x, f, 1, Nn.Padding.SAME)), flops);
         String name = String.format("[64,%d,%d,%d] * [3,3,%d,%d]", side, side, in, in, filters);
         convRow(out, name + "  forward", forward, flops, peak);
         double images = backward(v -> Nn.conv2d(v, f, 1, Nn.Padding.SAME), new Variable(x), dy, forward, flops);
@@ -187,12 +189,22 @@ final class BenchCommand implements Callable<Integer> {
      * pass with that gradient, less the {@code forward} pass alone.
      */
     private double backward(Function<Variable, Tensor> op, Variable source, Tensor dy, double forward, double work) {
-        double withGradient = time(() -> {
+        double withGradient = time(inSteps(() -> {
             try (GradientTape tape = new GradientTape()) {
                 tape.gradient(op.apply(source), List.of(source), dy, UnconnectedGradients.NONE);
             }
-        }, 2 * work);
+        }), 2 * work);
         return withGradient - forward;
+    }
+
+    /** {@code work} in a step of reused output arrays at each call, as the training loop runs its steps. */
+    private static Runnable inSteps(Runnable work) {
+        StepBuffers buffers = new StepBuffers();
+        return () -> {
+            try (StepBuffers.Step step = buffers.open()) {
+                work.run();
+            }
+        };
     }
 
     private static void convRow(PrintWriter out, String name, double seconds, double flops, double peak) {
@@ -210,7 +222,7 @@ final class BenchCommand implements Callable<Integer> {
         Variable x = new Variable(random.normal(new int[] {64, side, side, channels}, 0, 1));
         Tensor dy = random.normal(new int[] {64, side / 2, side / 2, channels}, 0, 1);
         double bytes = 4.0 * 64 * side * side * channels * 5 / 4;
-        double forward = time(() -> Nn.maxPool2d(x, 2, 2, Nn.Padding.VALID), bytes);
+        double forward = time(inSteps(() -> Nn.maxPool2d(x, 2, 2, Nn.Padding.VALID)), bytes);
         double gradient = backward(v -> Nn.maxPool2d(v, 2, 2, Nn.Padding.VALID), x, dy, forward, bytes);
         String name = String.format("[64,%d,%d,%d]", side, side, channels);
         out.printf("%-72s %8.3f %9.1f%n", name + "  forward", forward * 1e3, bytes / forward / 1e9);

@@ -258,8 +258,10 @@ final class Operators {
         require(kernel.length == 2 && kernel[0] == w[2] && kernel[1] == w[3], "kernel_shape " + Arrays.toString(kernel) + " does not fit weights " + Arrays.toString(w));
         long[] pads = spatialPads(n, x[0].shape().dim(2), x[0].shape().dim(3), kernel, strides);
         if (strides[0] == 1 && strides[1] == 1) {
-            Tensor y = Nn.conv2d(transpose(x[0], 0, 2, 3, 1), transpose(x[1], 2, 3, 1, 0), (int) pads[0], (int) pads[2], (int) pads[1], (int) pads[3]);
-            return transpose(x.length > 2 && x[2] != null ? add(y, x[2]) : y, 0, 3, 1, 2);
+            Operand bias = x.length > 2 ? x[2] : null;
+            Tensor y = Nn.conv2d(transpose(x[0], 0, 2, 3, 1), transpose(x[1], 2, 3, 1, 0), bias, (int) pads[0], (int) pads[2], (int) pads[1],
+                    (int) pads[3]);
+            return transpose(y, 0, 3, 1, 2);
         }
         // Pads that TensorFlow's SAME rule gives (PyTorch's padding=1 for a 3x3 kernel, say) need no padded copy.
         boolean same = Arrays.equals(pads, sameUpper(x[0].shape().dim(2), x[0].shape().dim(3), kernel, strides));
