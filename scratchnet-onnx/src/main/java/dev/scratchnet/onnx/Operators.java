@@ -19,7 +19,7 @@ import static dev.scratchnet.op.Ops.add;
 import static dev.scratchnet.op.Ops.mul;
 import static dev.scratchnet.op.Ops.reshape;
 import static dev.scratchnet.op.Ops.scalarLike;
-import static dev.scratchnet.op.Ops.transpose;
+import static dev.scratchnet.onnx.Transposes.transpose;
 
 /**
  * The ONNX operators scratchnet runs: one table from an operator's name to its implementation, each written with the
