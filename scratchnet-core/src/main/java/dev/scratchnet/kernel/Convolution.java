@@ -16,7 +16,20 @@ public final class Convolution {
     /** A block's rows are a multiple of this, so that the product's tiles (5 rows) and strips (8) fill it. */
     private static final int ROW_MULTIPLE = 40;
 
+    /** Each thread's buffer of windows, kept between calls (a convolution's parts never nest). */
+    private static final ThreadLocal<float[]> WINDOWS = new ThreadLocal<>();
+
     private Convolution() {
+    }
+
+    /** This thread's buffer of at least {@code n} floats. */
+    private static float[] windowsBuffer(int n) {
+        float[] buffer = WINDOWS.get();
+        if (buffer == null || buffer.length < n) {
+            buffer = new float[n];
+            WINDOWS.set(buffer);
+        }
+        return buffer;
     }
 
     /**
@@ -50,7 +63,7 @@ public final class Convolution {
         Loops loops = Kernels.loops();
         int parts = (long) rows * k * out < MatMul.PARALLEL_THRESHOLD ? 1 : Parallel.threads();
         Parallel.forEach(parts, part -> {
-            float[] windows = new float[block * k];
+            float[] windows = windowsBuffer(block * k);
             for (int first = share(rows, part, parts), end = share(rows, part + 1, parts); first < end; first += block) {
                 int count = Math.min(block, end - first);
                 copyWindows(x, xOff, g, first, count, windows);
@@ -73,7 +86,7 @@ public final class Convolution {
         int halves = rows >= 2 * block && (long) rows * k * out >= MatMul.PARALLEL_THRESHOLD ? 2 : 1;
         float[][] sums = new float[halves][];
         Parallel.forEach(halves, half -> {
-            float[] windows = new float[block * k], sum = half == 0 ? df : new float[k * out], partial = new float[k * out];
+            float[] windows = windowsBuffer(block * k), sum = half == 0 ? df : new float[k * out], partial = new float[k * out];
             int start = share(rows, half, halves), end = share(rows, half + 1, halves);
             for (int first = start; first < end; first += block) {
                 int count = Math.min(block, end - first);

@@ -133,9 +133,17 @@ public final class Trainer {
         if (x.dim(0) <= rows) {
             return model.apply(x, false);
         }
+        // Each pass as a step of reused arrays (unless the caller has a step open), its outputs copied out of it.
+        StepBuffers buffers = StepBuffers.isOpen() ? null : new StepBuffers();
         List<Tensor> parts = new java.util.ArrayList<>();
         for (int i = 0; i < x.dim(0); i += rows) {
-            parts.add(model.apply(x.slice(i, i + rows), false));
+            if (buffers == null) {
+                parts.add(model.apply(x.slice(i, i + rows), false));
+            } else {
+                try (StepBuffers.Step step = buffers.open()) {
+                    parts.add(model.apply(x.slice(i, i + rows), false).copy());
+                }
+            }
         }
         return dev.scratchnet.op.Ops.concat(parts, 0);
     }

@@ -109,6 +109,11 @@ public final class Generator {
         return fill(dims, dtype, () -> min + (max - min) * random.nextDouble());
     }
 
+    /** The next value of {@link #uniform}'s stream on [0, 1), as a float64. */
+    double nextUniform() {
+        return random.nextDouble();
+    }
+
     private Tensor fill(int[] dims, DType dtype, java.util.function.DoubleSupplier values) {
         if (!dtype.isFloating()) {
             throw new IllegalArgumentException("random values need a float dtype, got " + dtype);

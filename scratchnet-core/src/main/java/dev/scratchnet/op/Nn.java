@@ -434,25 +434,28 @@ public final class Nn {
         if (!training || rate == 0) {
             return in;
         }
-        return mul(in, kept(random.uniform(in.shape().dims(), 0, 1, in.dtype()), rate)).div(1 - rate);
+        return mul(in, kept(in.shape(), in.dtype(), rate, random)).div(1 - rate);
     }
 
-    /** 1 where {@code uniform} is at least {@code rate} (compared in its dtype), else 0: which elements dropout keeps. */
-    private static Tensor kept(Tensor uniform, double rate) {
-        int n = uniform.size();
-        if (uniform.dtype() == DType.FLOAT32) {
-            float[] u = uniform.floats(), keep = new float[n];
+    /**
+     * 1 where a uniform value on [0, 1) from {@code random}, in {@code dtype}, is at least {@code rate}, else 0: which
+     * elements dropout keeps, the values {@code random.uniform} would have given compared one by one.
+     */
+    private static Tensor kept(Shape shape, DType dtype, double rate, Generator random) {
+        int n = shape.size();
+        if (dtype == DType.FLOAT32) {
+            float[] keep = StepBuffers.floats(n);
             float r = (float) rate;
             for (int i = 0; i < n; i++) {
-                keep[i] = u[i] >= r ? 1 : 0;
+                keep[i] = (float) random.nextUniform() >= r ? 1 : 0;
             }
-            return Tensor.wrap(uniform.shape(), keep);
+            return Tensor.wrap(shape, keep);
         }
-        double[] u = uniform.doubles(), keep = new double[n];
+        double[] keep = new double[n];
         for (int i = 0; i < n; i++) {
-            keep[i] = u[i] >= rate ? 1 : 0;
+            keep[i] = random.nextUniform() >= rate ? 1 : 0;
         }
-        return Tensor.wrap(uniform.shape(), keep);
+        return Tensor.wrap(shape, keep);
     }
 
     /**

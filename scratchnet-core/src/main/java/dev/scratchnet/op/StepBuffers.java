@@ -83,8 +83,12 @@ public final class StepBuffers {
         taken.clear();
     }
 
-    /** Whether a step is open on this thread. */
-    static boolean isOpen() {
+    /**
+     * Whether a step is open on this thread.
+     *
+     * @return whether a step is open on this thread
+     */
+    public static boolean isOpen() {
         return OPEN.get() != null;
     }
 

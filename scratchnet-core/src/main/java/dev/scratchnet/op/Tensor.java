@@ -451,6 +451,16 @@ public final class Tensor implements Operand {
     }
 
     /**
+     * A tensor of the same shape and dtype with a copy of the values of its own, like {@code torch.clone}: for a value
+     * computed inside a {@link StepBuffers} step that must outlive it.
+     *
+     * @return the copy
+     */
+    public Tensor copy() {
+        return wrap(shape(), Storage.convert(data, offset, size(), dtype()));
+    }
+
+    /**
      * The values, flattened and converted to float.
      *
      * @return the values, flattened and converted to float

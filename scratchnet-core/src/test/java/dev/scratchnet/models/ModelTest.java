@@ -66,6 +66,25 @@ class ModelTest {
     }
 
     @Test
+    void predictionsInPassesOfReusedArraysEqualPassesOfFreshOnes() {
+        // Passes of 7 rows, each in a step of arrays the next pass takes again: every pass's outputs copied out first.
+        for (Models.Kind kind : Models.Kind.values()) {
+            Layer network = new Model.Spec(kind, 784, 16, 10, 0.25).build(5).network();
+            Tensor x = Generator.fromSeed(6).uniform(new int[] {30, 784}, 0, 1);
+            List<Tensor> passes = new ArrayList<>();
+            for (int i = 0; i < 30; i += 7) {
+                passes.add(network.apply(x.slice(i, Math.min(30, i + 7)), false));
+            }
+            assertArrayEquals(Ops.concat(passes, 0).toFloatArray(), Trainer.predict(network, x, 7).toFloatArray(), kind.toString());
+        }
+        Tensor t = Tensor.of(new float[] {1, 2, 3}, 3);
+        Tensor copy = t.copy();
+        assertNotSame(t.toFloatArray(), copy.toFloatArray());
+        assertEquals(t.shape(), copy.shape());
+        assertArrayEquals(t.toFloatArray(), copy.toFloatArray());
+    }
+
+    @Test
     void everyNetworkTakesABatchOfNoRows() {
         for (Models.Kind kind : Models.Kind.values()) {
             Layer network = new Model.Spec(kind, 784, 16, 10, 0.25).build(3).network();
