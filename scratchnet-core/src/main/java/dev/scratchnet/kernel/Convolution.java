@@ -5,15 +5,15 @@ import java.util.Arrays;
 /**
  * Stride-1 2-D convolution of NHWC images, and its filters' gradient, as products of the windows as rows (each
  * window's {@code kh x kw x c} cells in row, column, channel order) with the filters as a {@code [kh·kw·c, out]}
- * matrix, without the whole windows matrix: the float32 kernels copy a block of windows at a time into a buffer
- * that stays in the core's cache and multiply it there. The whole matrix, 14 MB for the CNN's second convolution at
- * batch 64, was written to memory and read back. Both kernel paths run the same blocks through
- * {@link MatMul#product}, so they give the same bits, on any number of threads.
+ * matrix: the float32 kernels copy a block of windows at a time into a buffer that stays in the core's cache and
+ * multiply it there, rather than write the whole windows matrix to memory and read it back (14 MB for the CNN's
+ * second convolution at batch 64). Both kernel paths run the same blocks through {@link MatMul#product}, so they give
+ * the same bits, on any number of threads.
  */
 public final class Convolution {
     /** A block's buffer holds at most this many floats (256 KB), a fraction of the L2 cache. */
     private static final int BLOCK_FLOATS = 1 << 16;
-    /** A block's rows are a multiple of this, so that the product's tiles (5 rows) and strips (8) fill it. */
+    /** A block's rows are a multiple of this, so that the product's tiles (5 rows), half tiles (10) and strips (8) fill it. */
     private static final int ROW_MULTIPLE = 40;
 
     /** Each thread's buffer of windows, kept between calls (a convolution's parts never nest). */

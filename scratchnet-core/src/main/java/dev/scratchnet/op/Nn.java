@@ -201,7 +201,8 @@ public final class Nn {
         if (b != null) {
             sameDType("conv2d", x, b);
             if (b.rank() != 1 || b.dim(0) != out) {
-                throw new IllegalArgumentException("conv2d: the bias " + b.shape() + " does not fit filters " + f.shape() + " (one value per output, [" + out + "])");
+                throw new IllegalArgumentException("conv2d: the bias " + b.shape() + " does not fit filters " + f.shape()
+                        + " (one value per output, [" + out + "])");
             }
         }
         Convolution.Geometry g = geometry("conv2d", x.shape(), kh, kw, padTop, padBottom, padLeft, padRight);
@@ -243,7 +244,8 @@ public final class Nn {
      * @param padRight zero columns right of it
      * @return the filters' gradient, [kh, kw, c, out]
      */
-    public static Tensor conv2dBackpropFilter(Operand images, Operand gradient, int kh, int kw, int padTop, int padBottom, int padLeft, int padRight) {
+    public static Tensor conv2dBackpropFilter(Operand images, Operand gradient, int kh, int kw, int padTop, int padBottom, int padLeft,
+                                              int padRight) {
         Tensor x = read(images), dy = read(gradient);
         sameDType("conv2dBackpropFilter", x, dy);
         requireFloating("conv2dBackpropFilter", x);

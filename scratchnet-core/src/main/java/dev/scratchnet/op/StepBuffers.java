@@ -11,13 +11,14 @@ import java.util.Map;
  * open on a thread, the float32 outputs of element-wise ops, matrix products, convolutions, pixel conversions, image
  * patches and max pooling (with the indices of its winners) computed on that thread come from the arrays that the
  * previous step's outputs of the same type and length used (then from those of the step before it): the caches still
- * hold them and the JVM need not zero them first, as each of these ops writes every element of its output. Fresh arrays come from memory that the young collection left cold:
- * at hidden 1024 and batch 512, the bias, relu and relu gradient of a step took 0.73-0.81 ms in fresh arrays and
- * 0.39-0.42 ms in reused ones.
+ * hold them and the JVM need not zero them first, as each of these ops writes every element of its output. Fresh
+ * arrays come from memory that the young collection left cold: at hidden 1024 and batch 512, the bias, relu and relu
+ * gradient of a step took 0.73-0.81 ms in fresh arrays and 0.39-0.42 ms in reused ones.
  *
  * <p>A loop opts in when nothing computed in a step is used after it: {@code try (StepBuffers.Step step =
  * buffers.open()) { ... }}. Values that must outlive a step belong in {@link Variable}s, which copy what they are
- * given. {@link dev.scratchnet.models.Trainer} does this for every step. One thread uses a {@code StepBuffers}.
+ * given, or are copied out ({@link Tensor#copy}). {@link dev.scratchnet.models.Trainer} does this for every step and
+ * every pass of {@code predict}. One thread uses a {@code StepBuffers}.
  */
 public final class StepBuffers {
     private static final ThreadLocal<StepBuffers> OPEN = new ThreadLocal<>();
