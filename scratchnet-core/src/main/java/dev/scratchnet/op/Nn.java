@@ -74,9 +74,7 @@ public final class Nn {
      */
     public static Tensor extractPatches(Operand images, int kh, int kw, int strideH, int strideW, Padding padding, double pad) {
         Tensor x = read(images);
-        if (!x.dtype().isFloating()) {
-            throw new IllegalArgumentException("extractPatches: expects float images, got " + x.dtype() + x.shape());
-        }
+        requireFloating("extractPatches", x);
         Windows g = Windows.of("extractPatches", x.shape(), kh, kw, strideH, strideW, padding);
         long started = Profiler.start();
         int[] map = g.map();
