@@ -121,9 +121,8 @@ public final class DigitImages {
         float background = border / (2 * (w + h));
         boolean invert = background >= 0.5f;
         background = invert ? 1 - background : background;
-        // Light ink on a dark background, the background itself taken to 0 (a grey page is no digit); then the box of
-        // what is clearly ink, each row scanned from both ends.
-        // Whole-picture loops without a branch inside, which the JIT runs a vector at a time.
+        // Light ink on a dark background, the background itself taken to 0 (a grey page is no digit), in whole-picture
+        // loops without a branch inside, which the JIT runs a vector at a time.
         if (invert) {
             for (int i = 0; i < gray.length; i++) {
                 gray[i] = Math.max(0, (1 - gray[i] - background) / (1 - background));
@@ -133,6 +132,7 @@ public final class DigitImages {
                 gray[i] = Math.max(0, (gray[i] - background) / (1 - background));
             }
         }
+        // The box of what is clearly ink, each row scanned from both ends.
         int x0 = w, y0 = h, x1 = -1, y1 = -1;
         for (int y = 0; y < h; y++) {
             int row = y * w;
@@ -204,9 +204,9 @@ public final class DigitImages {
             }
             for (int i = 0; i < argb.length; i++) {
                 int rgb = argb[i];
-                gray[i] = transparent ? transparency(rgb >>> 24) : luma((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF);
+                gray[i] = transparent ? rgb >>> 24 : RED[(rgb >> 16) & 0xFF] + GREEN[(rgb >> 8) & 0xFF] + BLUE[rgb & 0xFF];
             }
-            return gray;
+            return divided(gray, transparent);
         }
         // 8-bit sRGB bytes, what PNGs from a browser and JPEGs decode to, are read straight from the raster: getRGB
         // converts them one pixel at a time, at twice the cost of the rest of the preparation.
@@ -219,8 +219,6 @@ public final class DigitImages {
                 transparent = (bytes[p] & 0xFF) < 128;
             }
         }
-        // The bytes' sums (or the alpha) first, then the divisions in a loop of their own, which the JIT runs a vector at
-        // a time: the same floats.
         int red = band[0], green = band[1], blue = band[2], alpha = transparent ? band[3] : 0;
         for (int y = 0; y < h; y++) {
             int i = y * w, p = start + y * scanline;
@@ -234,6 +232,15 @@ public final class DigitImages {
                 }
             }
         }
+        return divided(gray, transparent);
+    }
+
+    /**
+     * Each pixel's sum of luma terms over 255 (its luma), or, for a transparent picture, 1 less its alpha over 255 (how
+     * transparent it is): in loops of their own, which the JIT runs a vector at a time, after the loops that read the
+     * pixels.
+     */
+    private static float[] divided(float[] gray, boolean transparent) {
         if (transparent) {
             for (int i = 0; i < gray.length; i++) {
                 gray[i] = 1 - gray[i] / 255f;
@@ -259,14 +266,6 @@ public final class DigitImages {
             GREEN[v] = 0.587f * v;
             BLUE[v] = 0.114f * v;
         }
-    }
-
-    private static float luma(int red, int green, int blue) {
-        return (RED[red] + GREEN[green] + BLUE[blue]) / 255f;
-    }
-
-    private static float transparency(int alpha) {
-        return 1 - alpha / 255f;
     }
 
     /** The mean of the {@code size} x {@code size} square of source pixels at (x, y), for anti-aliased scaling. */
