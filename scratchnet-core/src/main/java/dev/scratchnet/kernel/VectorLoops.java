@@ -131,8 +131,7 @@ final class VectorLoops implements Loops {
                             IntVector gradient = FloatVector.fromArray(S, dy, dyOff + o + ch).reinterpretAsInts();
                             for (int i = 0; i < size; i++) {
                                 for (int j = 0, cell = corner + i * w * c + ch; j < size; j++, cell += c) {
-                                    IntVector apart = winner.lanewise(VectorOperators.XOR, lanes.add(cell));
-                                    IntVector won = apart.lanewise(VectorOperators.OR, apart.neg()).lanewise(VectorOperators.ASHR, 31).not();
+                                    IntVector won = nonZero(winner.lanewise(VectorOperators.XOR, lanes.add(cell))).not();
                                     gradient.and(won).reinterpretAsFloats().intoArray(dx, cell);
                                 }
                             }
@@ -150,9 +149,16 @@ final class VectorLoops implements Loops {
      * compare, which Java 17 does not compile to vector instructions (its mask falls back to Java code).
      */
     private static IntVector taking(IntVector index, FloatVector larger, FloatVector best, IntVector cell) {
-        IntVector changed = larger.reinterpretAsInts().lanewise(VectorOperators.XOR, best.reinterpretAsInts());
-        IntVector taken = changed.lanewise(VectorOperators.OR, changed.neg()).lanewise(VectorOperators.ASHR, 31);
+        IntVector taken = nonZero(larger.reinterpretAsInts().lanewise(VectorOperators.XOR, best.reinterpretAsInts()));
         return index.lanewise(VectorOperators.XOR, index.lanewise(VectorOperators.XOR, cell).lanewise(VectorOperators.AND, taken));
+    }
+
+    /**
+     * All ones in the lanes where {@code x} is not zero, else zero: the sign bit of {@code x | -x}, spread. The lane
+     * mask a vector compare would give, from integer operations that Java 17 compiles.
+     */
+    private static IntVector nonZero(IntVector x) {
+        return x.lanewise(VectorOperators.OR, x.neg()).lanewise(VectorOperators.ASHR, 31);
     }
 
     @Override
