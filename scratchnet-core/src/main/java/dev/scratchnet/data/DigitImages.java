@@ -6,15 +6,9 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBufferByte;
-import java.awt.image.PixelInterleavedSampleModel;
-import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Iterator;
 
 /**
@@ -109,61 +103,46 @@ public final class DigitImages {
      * @throws IllegalArgumentException when nothing stands out from the background: there is no digit to read
      */
     public static Tensor toMnist(BufferedImage image) {
-        int w = image.getWidth(), h = image.getHeight();
-        float[] gray = gray(image);
-        float border = 0;
-        for (int x = 0; x < w; x++) {
-            border += gray[x] + gray[(h - 1) * w + x];
-        }
-        for (int y = 0; y < h; y++) {
-            border += gray[y * w] + gray[y * w + w - 1];
-        }
-        float background = border / (2 * (w + h));
-        boolean invert = background >= 0.5f;
-        background = invert ? 1 - background : background;
-        // Light ink on a dark background, the background itself taken to 0 (a grey page is no digit), in whole-picture
-        // loops without a branch inside, which the JIT runs a vector at a time.
-        if (invert) {
-            for (int i = 0; i < gray.length; i++) {
-                gray[i] = Math.max(0, (1 - gray[i] - background) / (1 - background));
-            }
-        } else {
-            for (int i = 0; i < gray.length; i++) {
-                gray[i] = Math.max(0, (gray[i] - background) / (1 - background));
-            }
-        }
-        // The box of what is clearly ink, each row scanned from both ends.
+        InkRows ink = InkRows.of(image);
+        int w = ink.width, h = ink.height;
+        float[] row = new float[w];
+        // The box of what is clearly ink.
         int x0 = w, y0 = h, x1 = -1, y1 = -1;
         for (int y = 0; y < h; y++) {
-            int row = y * w;
-            int first = 0, last = w - 1;
-            while (first < w && !(gray[row + first] > 0.2f)) {
-                first++;
+            ink.read(y, row);
+            if (ink.firstInk >= 0) {
+                x0 = Math.min(x0, ink.firstInk);
+                x1 = Math.max(x1, ink.lastInk);
+                y0 = Math.min(y0, y);
+                y1 = y;
             }
-            if (first == w) {
-                continue;
-            }
-            while (!(gray[row + last] > 0.2f)) {
-                last--;
-            }
-            x0 = Math.min(x0, first);
-            x1 = Math.max(x1, last);
-            y0 = Math.min(y0, y);
-            y1 = y;
         }
         if (x1 < 0) {
             throw new IllegalArgumentException("holds no digit: the picture is blank (nothing stands out from its background)");
         }
-        float[] field = new float[SIDE * SIDE];
         int cw = x1 - x0 + 1, ch = y1 - y0 + 1;
         double scale = (double) BOX / Math.max(cw, ch);
         int sw = Math.max(1, (int) Math.round(cw * scale)), sh = Math.max(1, (int) Math.round(ch * scale));
+        // The levels of the pixels the scaled pixels' squares cover: the box, and a pixel more where the squares reach past it.
+        int xEnd = x0 + 1, yEnd = y0 + 1;
+        for (int x = 0; x < sw; x++) {
+            xEnd = Math.max(xEnd, end(x0 + x / scale, 1 / scale));
+        }
+        for (int y = 0; y < sh; y++) {
+            yEnd = Math.max(yEnd, end(y0 + y / scale, 1 / scale));
+        }
+        Region covered = new Region(x0, y0, Math.min(xEnd, w) - x0, Math.min(yEnd, h) - y0);
+        for (int y = 0; y < covered.height; y++) {
+            ink.read(y0 + y, row);
+            System.arraycopy(row, x0, covered.levels, y * covered.width, covered.width);
+        }
         float[] box = new float[sw * sh];
         for (int y = 0; y < sh; y++) {
             for (int x = 0; x < sw; x++) {
-                box[y * sw + x] = area(gray, w, x0 + x / scale, y0 + y / scale, 1 / scale);
+                box[y * sw + x] = covered.area(x0 + x / scale, y0 + y / scale, 1 / scale);
             }
         }
+        float[] field = new float[SIDE * SIDE];
         double mass = 0, mx = 0, my = 0;
         for (int y = 0; y < sh; y++) {
             for (int x = 0; x < sw; x++) {
@@ -184,103 +163,29 @@ public final class DigitImages {
         return Tensor.of(field);
     }
 
-    /**
-     * The picture as gray levels in [0, 1], one float a pixel: the luma of each pixel, or, on a transparent background
-     * (a pixel less than half opaque), how transparent it is, so that the opaque strokes are the ink whatever their colour.
-     */
-    private static float[] gray(BufferedImage image) {
-        int w = image.getWidth(), h = image.getHeight();
-        float[] gray = new float[w * h];
-        ColorModel colors = image.getColorModel();
-        WritableRaster raster = image.getRaster();
-        if (!(colors instanceof ComponentColorModel) || !colors.getColorSpace().isCS_sRGB() || colors.isAlphaPremultiplied()
-                || colors.getNumComponents() < 3 || Arrays.stream(colors.getComponentSize()).anyMatch(bits -> bits != 8)
-                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel layout) || !(raster.getDataBuffer() instanceof DataBufferByte buffer)
-                || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
-            int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-            boolean transparent = false;
-            for (int i = 0; i < argb.length && !transparent && colors.hasAlpha(); i++) {
-                transparent = (argb[i] >>> 24) < 128;
-            }
-            for (int i = 0; i < argb.length; i++) {
-                int rgb = argb[i];
-                gray[i] = transparent ? rgb >>> 24 : RED[(rgb >> 16) & 0xFF] + GREEN[(rgb >> 8) & 0xFF] + BLUE[rgb & 0xFF];
-            }
-            return divided(gray, transparent);
+    /** The first pixel past the {@code size} x {@code size} square at {@code from}, along one axis. */
+    private static int end(double from, double size) {
+        return Math.max((int) Math.floor(from) + 1, (int) Math.ceil(from + size));
+    }
+
+    /** The ink levels of a rectangle of the picture, whose top left pixel is ({@code x0}, {@code y0}). */
+    private record Region(int x0, int y0, int width, int height, float[] levels) {
+        Region(int x0, int y0, int width, int height) {
+            this(x0, y0, width, height, new float[width * height]);
         }
-        // 8-bit sRGB bytes, what PNGs from a browser and JPEGs decode to, are read straight from the raster: getRGB
-        // converts them one pixel at a time, at twice the cost of the rest of the preparation.
-        byte[] bytes = buffer.getData();
-        int[] band = layout.getBandOffsets();
-        int stride = layout.getPixelStride(), scanline = layout.getScanlineStride(), start = buffer.getOffset();
-        boolean transparent = false;
-        for (int y = 0; y < h && !transparent && colors.hasAlpha(); y++) {
-            for (int x = 0, p = start + y * scanline + band[3]; x < w && !transparent; x++, p += stride) {
-                transparent = (bytes[p] & 0xFF) < 128;
-            }
-        }
-        int red = band[0], green = band[1], blue = band[2], alpha = transparent ? band[3] : 0;
-        for (int y = 0; y < h; y++) {
-            int i = y * w, p = start + y * scanline;
-            if (transparent) {
-                for (int x = 0; x < w; x++, p += stride) {
-                    gray[i + x] = bytes[p + alpha] & 0xFF;
-                }
-            } else {
-                for (int x = 0; x < w; x++, p += stride) {
-                    gray[i + x] = RED[bytes[p + red] & 0xFF] + GREEN[bytes[p + green] & 0xFF] + BLUE[bytes[p + blue] & 0xFF];
+
+        /** The mean of the {@code size} x {@code size} square of pixels at (x, y), for anti-aliased scaling. */
+        float area(double x, double y, double size) {
+            int xa = (int) Math.floor(x), ya = (int) Math.floor(y);
+            int xb = Math.min(end(x, size), x0 + width), yb = Math.min(end(y, size), y0 + height);
+            double sum = 0;
+            for (int yy = ya; yy < yb; yy++) {
+                for (int xx = xa; xx < xb; xx++) {
+                    sum += levels[(yy - y0) * width + xx - x0];
                 }
             }
+            int n = Math.max(0, xb - xa) * Math.max(0, yb - ya);
+            return n == 0 ? 0 : (float) (sum / n);
         }
-        return divided(gray, transparent);
-    }
-
-    /**
-     * Each pixel's sum of luma terms over 255 (its luma), or, for a transparent picture, 1 less its alpha over 255 (how
-     * transparent it is): in loops of their own, which the JIT runs a vector at a time, after the loops that read the
-     * pixels.
-     */
-    private static float[] divided(float[] gray, boolean transparent) {
-        if (transparent) {
-            for (int i = 0; i < gray.length; i++) {
-                gray[i] = 1 - gray[i] / 255f;
-            }
-        } else {
-            for (int i = 0; i < gray.length; i++) {
-                gray[i] = gray[i] / 255f;
-            }
-        }
-        return gray;
-    }
-
-    /**
-     * The three terms of a pixel's luma for each byte value, {@code 0.299f * v}, {@code 0.587f * v} and {@code 0.114f * v}:
-     * looked up, the same floats as computed, at a quarter of the time (three int-to-float conversions a pixel were 80%
-     * of the preparation of a 280x280 picture).
-     */
-    private static final float[] RED = new float[256], GREEN = new float[256], BLUE = new float[256];
-
-    static {
-        for (int v = 0; v < 256; v++) {
-            RED[v] = 0.299f * v;
-            GREEN[v] = 0.587f * v;
-            BLUE[v] = 0.114f * v;
-        }
-    }
-
-    /** The mean of the {@code size} x {@code size} square of source pixels at (x, y), for anti-aliased scaling. */
-    private static float area(float[] gray, int w, double x, double y, double size) {
-        int h = gray.length / w;
-        int xa = (int) Math.floor(x), ya = (int) Math.floor(y);
-        int xb = Math.max(xa + 1, (int) Math.ceil(x + size)), yb = Math.max(ya + 1, (int) Math.ceil(y + size));
-        double sum = 0;
-        int n = 0;
-        for (int yy = ya; yy < Math.min(yb, h); yy++) {
-            for (int xx = xa; xx < Math.min(xb, w); xx++) {
-                sum += gray[yy * w + xx];
-                n++;
-            }
-        }
-        return n == 0 ? 0 : (float) (sum / n);
     }
 }
