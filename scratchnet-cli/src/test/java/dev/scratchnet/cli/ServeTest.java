@@ -73,6 +73,17 @@ class ServeTest {
     }
 
     @Test
+    void theLoadDriversConnectionsCountPredictionsAndNothingElse() throws Exception {
+        byte[] digit = ServeLoad.request(server.port(), "image/png", ServeLoad.drawnDigit());
+        byte[] notAPicture = ServeLoad.request(server.port(), "image/png", "hello".getBytes(StandardCharsets.US_ASCII));
+        try (ServeLoad.Connection connection = new ServeLoad.Connection(server.port())) {
+            assertTrue(connection.exchange(digit));
+            assertFalse(connection.exchange(notAPicture), "a 400 is no prediction");
+            assertTrue(connection.exchange(digit), "the same connection goes on");
+        }
+    }
+
+    @Test
     void healthModelAndPage() throws Exception {
         assertEquals("ready", json(client.send(HttpRequest.newBuilder(uri("/api/health")).build(), HttpResponse.BodyHandlers.ofString()))
                 .get("status").getAsString());
