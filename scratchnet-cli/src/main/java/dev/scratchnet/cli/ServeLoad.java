@@ -150,7 +150,11 @@ final class ServeLoad {
             int length = -1;
             for (String header = line(); !header.isEmpty(); header = line()) {
                 if (header.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-                    length = Integer.parseInt(header.substring(15).trim());
+                    try {
+                        length = Integer.parseInt(header.substring(15).trim());
+                    } catch (NumberFormatException e) {
+                        throw new IOException("an answer with a broken header: " + header);
+                    }
                 }
             }
             if (length < 0) {
