@@ -278,16 +278,8 @@ public final class Nn {
      */
     private static Tensor imagesGradient(Tensor dy, Tensor filters, int padTop, int padBottom, int padLeft, int padRight) {
         int kh = filters.dim(0), kw = filters.dim(1);
-        Tensor turned = gather(gather(filters, Tensor.of(descending(kh)), 0), Tensor.of(descending(kw)), 1);
+        Tensor turned = gather(gather(filters, Tensor.range(kh - 1, -1, -1, DType.INT32), 0), Tensor.range(kw - 1, -1, -1, DType.INT32), 1);
         return conv2d(dy, transpose(turned, 0, 1, 3, 2), kh - 1 - padTop, kh - 1 - padBottom, kw - 1 - padLeft, kw - 1 - padRight);
-    }
-
-    private static int[] descending(int n) {
-        int[] indices = new int[n];
-        for (int i = 0; i < n; i++) {
-            indices[i] = n - 1 - i;
-        }
-        return indices;
     }
 
     private static void checkFilters(String op, Tensor x, Tensor f) {
