@@ -95,16 +95,18 @@ public final class StepBuffers {
 
     /** An array of {@code n} floats for an output the caller writes whole: the previous step's, else a fresh one. */
     static float[] floats(int n) {
-        StepBuffers buffers = n < MIN_LENGTH ? null : OPEN.get();
-        float[] array = buffers == null ? null : (float[]) buffers.take(false, n);
-        return array != null ? array : buffers == null ? new float[n] : buffers.keep(new float[n]);
+        return (float[]) array(false, n);
     }
 
     /** An array of {@code n} ints the caller writes whole (where max pooling's winners came from), as {@link #floats}. */
     static int[] ints(int n) {
+        return (int[]) array(true, n);
+    }
+
+    /** The previous step's array of this type and length where a step is open and it is long enough, else a fresh one. */
+    private static Object array(boolean ints, int n) {
         StepBuffers buffers = n < MIN_LENGTH ? null : OPEN.get();
-        int[] array = buffers == null ? null : (int[]) buffers.take(true, n);
-        return array != null ? array : buffers == null ? new int[n] : buffers.keep(new int[n]);
+        return buffers == null ? fresh(ints, n) : buffers.take(ints, n);
     }
 
     private Object take(boolean ints, int n) {
@@ -113,12 +115,15 @@ public final class StepBuffers {
         if (array == null) {
             array = pop(older, key);
         }
-        return array == null ? null : keep(array);
-    }
-
-    private <T> T keep(T array) {
+        if (array == null) {
+            array = fresh(ints, n);
+        }
         taken.add(array);
         return array;
+    }
+
+    private static Object fresh(boolean ints, int n) {
+        return ints ? new int[n] : new float[n];
     }
 
     private static long key(boolean ints, int length) {
