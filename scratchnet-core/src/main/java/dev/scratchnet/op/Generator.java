@@ -1,21 +1,29 @@
 package dev.scratchnet.op;
 
+import dev.scratchnet.kernel.Parallel;
 import dev.scratchnet.tensor.DType;
 import dev.scratchnet.tensor.Shape;
 import dev.scratchnet.tensor.Storage;
 
-import java.util.SplittableRandom;
-
 /**
  * A seeded source of random tensors, like {@code tf.random.Generator.from_seed(seed)}: the same seed gives the same
- * values on every run, JVM and thread count. The stream is SplitMix64 (specified by {@link SplittableRandom}) and
- * normal variates come from the Box-Muller transform in {@link StrictMath}, so nothing depends on the platform.
+ * values on every run, JVM and thread count. The stream is SplitMix64, the same values as {@link
+ * java.util.SplittableRandom} with the same seed (and the same splits), and normal variates come from the Box-Muller
+ * transform in {@link StrictMath}, so nothing depends on the platform. The stream is kept here rather than in a
+ * {@code SplittableRandom} because its n-th value is a function of n alone: long runs of it (dropout's masks) are
+ * computed on all cores, without a branch per value, and the stream then skips past them.
  */
 public final class Generator {
-    private final SplittableRandom random;
+    private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+    /** The number of values above which {@link #atLeast} splits its run over the cores. */
+    private static final int PARALLEL_THRESHOLD = 1 << 15;
 
-    private Generator(SplittableRandom random) {
-        this.random = random;
+    private long seed;
+    private final long gamma;
+
+    private Generator(long seed, long gamma) {
+        this.seed = seed;
+        this.gamma = gamma;
     }
 
     /**
@@ -25,7 +33,7 @@ public final class Generator {
      * @return a generator whose values follow from {@code seed} alone
      */
     public static Generator fromSeed(long seed) {
-        return new Generator(new SplittableRandom(seed));
+        return new Generator(seed, GOLDEN_GAMMA);
     }
 
     /**
@@ -34,7 +42,8 @@ public final class Generator {
      * @return an independent generator, for one use that must not disturb this generator's later values
      */
     public Generator split() {
-        return new Generator(random.split());
+        long first = nextLong();
+        return new Generator(first, mixGamma(seed += gamma));
     }
 
     /**
@@ -106,12 +115,64 @@ public final class Generator {
         if (!(min < max)) {
             throw new IllegalArgumentException("uniform: need min < max, got " + min + " and " + max);
         }
-        return fill(dims, dtype, () -> min + (max - min) * random.nextDouble());
+        return fill(dims, dtype, () -> min + (max - min) * nextDouble());
     }
 
-    /** The next value of {@link #uniform}'s stream on [0, 1), as a float64. */
-    double nextUniform() {
-        return random.nextDouble();
+    /**
+     * For the next {@code n} values of {@link #uniform}'s stream on [0, 1), 1 where the value is at least
+     * {@code threshold}, else 0, into {@code float32} or {@code float64} (whichever is not null); the values are
+     * compared as float32 when {@code asFloat32} (as {@code (float) u >= (float) threshold}).
+     */
+    void atLeast(double threshold, boolean asFloat32, float[] float32, double[] float64, int n) {
+        float rounded = (float) threshold;
+        // The smallest 53-bit integer v whose value v·2^-53 passes: the comparison is monotone in v.
+        long lowest = 0, highest = 1L << 53;
+        while (lowest < highest) {
+            long v = (lowest + highest) >>> 1;
+            double u = v * 0x1.0p-53;
+            if (asFloat32 ? (float) u >= rounded : u >= threshold) {
+                highest = v;
+            } else {
+                lowest = v + 1;
+            }
+        }
+        long first = seed, step = gamma, passing = lowest;
+        int parts = n < PARALLEL_THRESHOLD ? 1 : Parallel.threads();
+        Parallel.forEach(parts, part -> {
+            for (int i = (int) ((long) n * part / parts), end = (int) ((long) n * (part + 1) / parts); i < end; i++) {
+                // 1 unless (bits - passing) is negative, taken from its sign bit: no branch on a random value.
+                long kept = 1 - ((mix64(first + (i + 1L) * step) >>> 11) - passing >>> 63);
+                if (float32 != null) {
+                    float32[i] = kept;
+                } else {
+                    float64[i] = kept;
+                }
+            }
+        });
+        seed = first + n * step;
+    }
+
+    private long nextLong() {
+        return mix64(seed += gamma);
+    }
+
+    private double nextDouble() {
+        return (nextLong() >>> 11) * 0x1.0p-53;
+    }
+
+    /** SplitMix64's output function (Stafford's variant 13 of MurmurHash3's finalizer). */
+    private static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The increment of a split-off stream: odd, with enough bit transitions to mix well. */
+    private static long mixGamma(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        z = (z ^ (z >>> 33)) | 1L;
+        return Long.bitCount(z ^ (z >>> 1)) < 24 ? z ^ 0xaaaaaaaaaaaaaaaaL : z;
     }
 
     private Tensor fill(int[] dims, DType dtype, java.util.function.DoubleSupplier values) {
@@ -129,9 +190,9 @@ public final class Generator {
     private double nextGaussian() {
         double u1;
         do {
-            u1 = random.nextDouble();
+            u1 = nextDouble();
         } while (u1 == 0);
-        double u2 = random.nextDouble();
+        double u2 = nextDouble();
         return StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
     }
 }

@@ -437,16 +437,11 @@ public final class Nn {
         int n = shape.size();
         if (dtype == DType.FLOAT32) {
             float[] keep = StepBuffers.floats(n);
-            float r = (float) rate;
-            for (int i = 0; i < n; i++) {
-                keep[i] = (float) random.nextUniform() >= r ? 1 : 0;
-            }
+            random.atLeast(rate, true, keep, null, n);
             return Tensor.wrap(shape, keep);
         }
         double[] keep = new double[n];
-        for (int i = 0; i < n; i++) {
-            keep[i] = random.nextUniform() >= rate ? 1 : 0;
-        }
+        random.atLeast(rate, false, null, keep, n);
         return Tensor.wrap(shape, keep);
     }
 
