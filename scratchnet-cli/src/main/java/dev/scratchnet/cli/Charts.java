@@ -27,25 +27,6 @@ final class Charts {
     private Charts() {
     }
 
-    /**
-     * Draws a chart of a run's size in memory and encodes it as PNG, on a daemon thread, and writes nothing: the first
-     * chart of a process loads and sets up Java2D, the fonts, XChart and the PNG encoder (0.18 s of a core), which the
-     * run folder would otherwise spend after the last epoch line. Started as a run begins, it overlaps the loading of
-     * the data, when the second core has little to do.
-     */
-    static void warmUpInBackground() {
-        Thread thread = new Thread(() -> {
-            try {
-                XYChart chart = curves("Loss", "cross-entropy", List.of(1, 2), List.of(0.3, 0.2), List.of(0.35, 0.25));
-                ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", java.io.OutputStream.nullOutputStream());
-            } catch (IOException | RuntimeException e) {
-                // only a head start: the run folder draws its pictures, and reports its failures, itself
-            }
-        }, "charts warm-up");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
     static void lossAndAccuracy(List<Trainer.Epoch> epochs, Path lossFile, Path accuracyFile) throws IOException {
         List<Integer> x = new ArrayList<>();
         List<Double> trainLoss = new ArrayList<>(), testLoss = new ArrayList<>(), trainAcc = new ArrayList<>(), testAcc = new ArrayList<>();

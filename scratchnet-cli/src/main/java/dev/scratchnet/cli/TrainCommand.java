@@ -151,7 +151,6 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int train(PrintWriter console) throws Exception {
-        Charts.warmUpInBackground();
         // The run's settings as JSON, made while the data loads: Gson and the kernels' setup, used for the first time,
         // took 0.05-0.1 s between the data and the first step.
         CompletableFuture<String> configJson = CompletableFuture.supplyAsync(this::config);
