@@ -164,10 +164,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * A batch of 64 [side, side, in] images with [3, 3, in, filters] filters: the forward convolution, then the gradient
-     * for the images and the one for the filters, each timed as the forward pass with that gradient less the forward
-     * pass alone. Each does the forward pass's multiply-adds. Each call runs as a step of {@code train} runs, its
-     * outputs in the arrays of the step before.
+     * A batch of 64 [side, side, in] images with [3, 3, in, filters] filters: the forward convolution, the gradient for
+     * the images (not for a single input channel: the first convolution's images, which training never needs it for)
+     * and the one for the filters, each the op a training step runs, timed alone. Each does the forward pass's
+     * multiply-adds. Each call runs as a step of {@code train} runs, its outputs in the arrays of the step before.
      */
     private void conv(PrintWriter out, int side, int in, int filters, double peak) {
         Generator random = Generator.fromSeed(2);
@@ -175,13 +175,12 @@ final class BenchCommand implements Callable<Integer> {
         Tensor f = random.normal(new int[] {3, 3, in, filters}, 0, 0.1);
         Tensor dy = random.normal(new int[] {64, side, side, filters}, 0, 1);
         double flops = 2.0 * 64 * side * side * 9 * in * filters;
-        double forward = time(inSteps(() -> Nn.conv2d(x, f, 1, Nn.Padding.SAME)), flops);
         String name = String.format("[64,%d,%d,%d] * [3,3,%d,%d]", side, side, in, in, filters);
-        convRow(out, name + "  forward", forward, flops, peak);
-        double images = backward(v -> Nn.conv2d(v, f, 1, Nn.Padding.SAME), new Variable(x), dy, forward, flops);
-        convRow(out, name + "  image grad", images, flops, peak);
-        double weights = backward(v -> Nn.conv2d(x, v, 1, Nn.Padding.SAME), new Variable(f), dy, forward, flops);
-        convRow(out, name + "  filter grad", weights, flops, peak);
+        convRow(out, name + "  forward", time(inSteps(() -> Nn.conv2d(x, f, 1, Nn.Padding.SAME)), flops), flops, peak);
+        if (in > 1) {
+            convRow(out, name + "  image grad", time(inSteps(() -> Nn.conv2dBackpropInput(dy, f, 1, 1, 1, 1)), flops), flops, peak);
+        }
+        convRow(out, name + "  filter grad", time(inSteps(() -> Nn.conv2dBackpropFilter(x, dy, 3, 3, 1, 1, 1, 1)), flops), flops, peak);
     }
 
     /**
@@ -214,8 +213,9 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Max pooling of a batch of 64 [side, side, channels] maps (the CNN's two, after their convolutions) and its
-     * gradient, timed like {@link #conv}; its speed is that of memory, so the row gives the bytes read and written per
-     * second: the map and its pooled quarter forward, the quarter and the map back.
+     * gradient, which is no op of its own: timed as the pass with the gradient less the pass alone. Its speed is that
+     * of memory, so the row gives the bytes read and written per second: the map and its pooled quarter forward, the
+     * quarter and the map back.
      */
     private void pool(PrintWriter out, int side, int channels) {
         Generator random = Generator.fromSeed(3);

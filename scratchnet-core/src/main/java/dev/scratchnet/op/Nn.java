@@ -217,7 +217,7 @@ public final class Nn {
         }
         Profiler.op("conv2d", started, 2.0 * g.windows() * g.windowSize() * out);
         GradientRule rule = (dy, in, o, needed) -> new Tensor[] {
-            !needed[0] ? null : imagesGradient(dy, in[1], padTop, padBottom, padLeft, padRight),
+            !needed[0] ? null : conv2dBackpropInput(dy, in[1], padTop, padBottom, padLeft, padRight),
             !needed[1] ? null : conv2dBackpropFilter(in[0], dy, kh, kw, padTop, padBottom, padLeft, padRight),
             in.length < 3 || !needed[2] ? null : sum(dy, new int[] {0, 1, 2}, false)
         };
@@ -267,18 +267,33 @@ public final class Nn {
         Profiler.op("conv2dBackpropFilter", started, 2.0 * g.windows() * g.windowSize() * out);
         return record("conv2dBackpropFilter", Map.of("kh", kh, "kw", kw, "padTop", padTop, "padBottom", padBottom, "padLeft", padLeft,
                 "padRight", padRight), Tensor.wrap(Shape.of(kh, kw, g.c(), out), df), (ddf, in, o, needed) -> new Tensor[] {
-                    !needed[0] ? null : imagesGradient(in[1], ddf, padTop, padBottom, padLeft, padRight),
+                    !needed[0] ? null : conv2dBackpropInput(in[1], ddf, padTop, padBottom, padLeft, padRight),
                     !needed[1] ? null : conv2d(in[0], ddf, padTop, padBottom, padLeft, padRight)
                 }, x, dy);
     }
 
     /**
-     * The images' gradient of a convolution with these pads: the output's gradient convolved with the filters turned
-     * half a turn, in and out channels swapped, padded by what the forward pass's windows left out.
+     * The gradient of {@link #conv2d(Operand, Operand, Operand, int, int, int, int)} with respect to its images, like
+     * {@code tf.nn.conv2d_backprop_input} for stride 1, where the images' size follows from the gradient's, the filters'
+     * and the pads: the gradient convolved with the filters turned half a turn, their in and out channels swapped, padded
+     * by what the forward pass's windows left out. Differentiable, as it is made of differentiable ops.
+     *
+     * @param gradient the gradient of the convolution's output, [n, oh, ow, out]
+     * @param filters the convolution's filters, [kh, kw, c, out]
+     * @param padTop zero rows the convolution added above the images (negative: rows it cropped)
+     * @param padBottom zero rows below them
+     * @param padLeft zero columns left of them
+     * @param padRight zero columns right of them
+     * @return the images' gradient, [n, oh + kh − 1 − padTop − padBottom, ow + kw − 1 − padLeft − padRight, c]
      */
-    private static Tensor imagesGradient(Tensor dy, Tensor filters, int padTop, int padBottom, int padLeft, int padRight) {
-        int kh = filters.dim(0), kw = filters.dim(1);
-        Tensor turned = gather(gather(filters, Tensor.range(kh - 1, -1, -1, DType.INT32), 0), Tensor.range(kw - 1, -1, -1, DType.INT32), 1);
+    public static Tensor conv2dBackpropInput(Operand gradient, Operand filters, int padTop, int padBottom, int padLeft, int padRight) {
+        Tensor dy = read(gradient), f = read(filters);
+        if (dy.rank() != 4 || f.rank() != 4 || f.dim(3) != dy.dim(3)) {
+            throw new IllegalArgumentException("conv2dBackpropInput: the gradient " + dy.shape() + " ([n, oh, ow, out]) and filters " + f.shape()
+                    + " ([kh, kw, in, out]) do not fit");
+        }
+        int kh = f.dim(0), kw = f.dim(1);
+        Tensor turned = gather(gather(f, Tensor.range(kh - 1, -1, -1, DType.INT32), 0), Tensor.range(kw - 1, -1, -1, DType.INT32), 1);
         return conv2d(dy, transpose(turned, 0, 1, 3, 2), kh - 1 - padTop, kh - 1 - padBottom, kw - 1 - padLeft, kw - 1 - padRight);
     }
 

@@ -1,6 +1,8 @@
 package dev.scratchnet.op;
 
 import dev.scratchnet.autodiff.GradientCheck;
+import dev.scratchnet.autodiff.GradientTape;
+import dev.scratchnet.autodiff.UnconnectedGradients;
 import dev.scratchnet.tensor.DType;
 import dev.scratchnet.tensor.Shape;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,23 @@ class NnTest {
             }
         }
         assertThrows(IllegalArgumentException.class, () -> conv2dBackpropFilter(x, rand(2, 5, 5, 2), kh, kw, padTop, 0, padLeft, 1));
+    }
+
+    @Test
+    void theImagesGradientIsTheTapesAndChecksItsShapes() {
+        Tensor x = rand(2, 5, 4, 3), f = rand(3, 2, 3, 2);
+        Variable images = new Variable(x);
+        Tensor y;
+        Tensor dy = rand(2, 4, 5, 2);
+        try (GradientTape tape = new GradientTape()) {
+            y = conv2d(images, f, 1, 0, -1, 3);
+            assertEquals(dy.shape(), y.shape());
+            Tensor fromTape = tape.gradient(y, List.of(images), dy, UnconnectedGradients.NONE).get(0);
+            assertArrayEquals(fromTape.toDoubleArray(), conv2dBackpropInput(dy, f, 1, 0, -1, 3).toDoubleArray());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> conv2dBackpropInput(rand(2, 4, 5, 3), f, 1, 0, -1, 3));
+        assertTrue(e.getMessage().startsWith("conv2dBackpropInput: the gradient [2, 4, 5, 3]"), e.getMessage());
+        GradientCheck.assertGradients(v -> conv2dBackpropInput(v.get(0), v.get(1), 1, 0, -1, 3), List.of(dy, f), 1e-6);
     }
 
     @Test
