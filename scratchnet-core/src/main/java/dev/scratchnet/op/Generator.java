@@ -5,6 +5,8 @@ import dev.scratchnet.tensor.DType;
 import dev.scratchnet.tensor.Shape;
 import dev.scratchnet.tensor.Storage;
 
+import java.util.function.LongPredicate;
+
 /**
  * A seeded source of random tensors, like {@code tf.random.Generator.from_seed(seed)}: the same seed gives the same
  * values on every run, JVM and thread count. The stream is SplitMix64, the same values as {@link
@@ -119,24 +121,42 @@ public final class Generator {
     }
 
     /**
-     * For the next {@code n} values of {@link #uniform}'s stream on [0, 1), 1 where the value is at least
-     * {@code threshold}, else 0, into {@code float32} or {@code float64} (whichever is not null); the values are
-     * compared as float32 when {@code asFloat32} (as {@code (float) u >= (float) threshold}).
+     * For the next {@code out.length} values of {@link #uniform}'s stream on [0, 1), 1 where the value as a float32 is
+     * at least {@code threshold} as a float32 ({@code (float) u >= (float) threshold}), else 0.
      */
-    void atLeast(double threshold, boolean asFloat32, float[] float32, double[] float64, int n) {
+    void atLeast(double threshold, float[] out) {
         float rounded = (float) threshold;
-        // The smallest 53-bit integer v whose value v·2^-53 passes: the comparison is monotone in v.
+        mask(lowest(v -> (float) (v * 0x1.0p-53) >= rounded), out, null, out.length);
+    }
+
+    /**
+     * For the next {@code out.length} values of {@link #uniform}'s stream on [0, 1), 1 where the value is at least
+     * {@code threshold}, else 0.
+     */
+    void atLeast(double threshold, double[] out) {
+        mask(lowest(v -> v * 0x1.0p-53 >= threshold), null, out, out.length);
+    }
+
+    /** The smallest 53-bit integer v for which {@code passes} holds, which is monotone in v (2^53 where none does). */
+    private static long lowest(LongPredicate passes) {
         long lowest = 0, highest = 1L << 53;
         while (lowest < highest) {
             long v = (lowest + highest) >>> 1;
-            double u = v * 0x1.0p-53;
-            if (asFloat32 ? (float) u >= rounded : u >= threshold) {
+            if (passes.test(v)) {
                 highest = v;
             } else {
                 lowest = v + 1;
             }
         }
-        long first = seed, step = gamma, passing = lowest;
+        return lowest;
+    }
+
+    /**
+     * 1 where the 53 bits of the next {@code n} values are at least {@code passing}, else 0, into {@code float32} or
+     * {@code float64} (the other is null); the stream then skips past them.
+     */
+    private void mask(long passing, float[] float32, double[] float64, int n) {
+        long first = seed, step = gamma;
         int parts = n < PARALLEL_THRESHOLD ? 1 : Parallel.threads();
         Parallel.forEach(parts, part -> {
             for (int i = (int) ((long) n * part / parts), end = (int) ((long) n * (part + 1) / parts); i < end; i++) {

@@ -452,11 +452,11 @@ public final class Nn {
         int n = shape.size();
         if (dtype == DType.FLOAT32) {
             float[] keep = StepBuffers.floats(n);
-            random.atLeast(rate, true, keep, null, n);
+            random.atLeast(rate, keep);
             return Tensor.wrap(shape, keep);
         }
         double[] keep = new double[n];
-        random.atLeast(rate, false, null, keep, n);
+        random.atLeast(rate, keep);
         return Tensor.wrap(shape, keep);
     }
 

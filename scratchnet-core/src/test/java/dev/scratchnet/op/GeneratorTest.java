@@ -41,7 +41,11 @@ class GeneratorTest {
                             SplittableRandom jdk = new SplittableRandom(n + 31L * t);
                             float[] float32 = asFloat32 ? new float[n] : null;
                             double[] float64 = asFloat32 ? null : new double[n];
-                            ours.atLeast(threshold, asFloat32, float32, float64, n);
+                            if (asFloat32) {
+                                ours.atLeast(threshold, float32);
+                            } else {
+                                ours.atLeast(threshold, float64);
+                            }
                             for (int i = 0; i < n; i++) {
                                 double u = jdk.nextDouble();
                                 boolean passes = asFloat32 ? (float) u >= (float) threshold : u >= threshold;
