@@ -97,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
         matmul(out, "weight grad [784,64]ᵀ·[64,128]", 784, 64, 128, true, false, peak);
         matmul(out, "hidden 1024 [512,784]·[784,1024]", 512, 784, 1024, false, false, peak);
         out.println();
-        out.println("conv2d (NHWC, 3x3, SAME; blocks of windows times the filters)    ms    GFLOP/s  of peak");
+        out.println("conv2d (NHWC, 3x3, SAME; GFLOP/s of the windows' multiply-adds)  ms    GFLOP/s  of peak");
         conv(out, 28, 1, 32, peak);
         conv(out, 14, 32, 64, peak);
         out.println();
@@ -166,8 +166,9 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * A batch of 64 [side, side, in] images with [3, 3, in, filters] filters: the forward convolution, the gradient for
      * the images (not for a single input channel: the first convolution's images, which training never needs it for)
-     * and the one for the filters, each the op a training step runs, timed alone. Each does the forward pass's
-     * multiply-adds. Each call runs as a step of {@code train} runs, its outputs in the arrays of the step before.
+     * and the one for the filters, each the op a training step runs, timed alone. Each is counted as the forward
+     * pass's multiply-adds, also where Winograd's way (the second convolution's forward pass and images' gradient)
+     * does fewer. Each call runs as a step of {@code train} runs, its outputs in the arrays of the step before.
      */
     private void conv(PrintWriter out, int side, int in, int filters, double peak) {
         Generator random = Generator.fromSeed(2);

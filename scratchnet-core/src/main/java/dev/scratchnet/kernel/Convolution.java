@@ -55,9 +55,14 @@ public final class Convolution {
     /**
      * {@code y [windows, out] = windows · filters + bias}, the filters {@code [kh·kw·c, out]} from {@code fOff}, the
      * bias (null for none) from {@code biasOff}, added to each block of outputs while it is in the cache. The windows
-     * are split over the cores in equal shares (each output is the same sum whatever the block it falls in).
+     * are split over the cores in equal shares (each output is the same sum whatever the block it falls in). 3x3
+     * filters between many channels take {@link Winograd}'s way instead, with 2.25 times fewer multiply-adds.
      */
     public static void forward(float[] x, int xOff, Geometry g, float[] filters, int fOff, float[] bias, int biasOff, int out, float[] y) {
+        if (Winograd.applies(g, out)) {
+            Winograd.forward(x, xOff, g, filters, fOff, bias, biasOff, out, y);
+            return;
+        }
         int k = g.windowSize(), rows = g.windows(), block = g.blockRows();
         MatMul product = Kernels.matMul();
         Loops loops = Kernels.loops();

@@ -47,6 +47,23 @@ public interface Loops {
     void maxPoolGradient(float[] dy, int dyOff, int[] from, int batch, int h, int w, int c, int size, int oh, int ow, float[] dx);
 
     /**
+     * Winograd's F(2x2, 3x3) transform of one 4x4 tile of an NHWC image, {@code Bᵀ·d·B} for each of {@code c} channels:
+     * cell (r, q)'s channels are {@code c} values from {@code off + r·rowStride + q·c} in {@code in}; element
+     * {@code 4r + q} of the transform goes to {@code c} values from {@code vOff + (4r + q)·vStride} in {@code v}.
+     * Down the columns first ({@code Bᵀ·d}), then along the rows, each step the sum or difference of two values.
+     */
+    void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride);
+
+    /**
+     * Winograd's F(2x2, 3x3) inverse transform of one tile, {@code Aᵀ·m·A} for each of {@code out} channels, plus the
+     * bias (null for none): element {@code i} of {@code m}'s 16 is {@code out} values from {@code mOff + i·mStride};
+     * output (r, q) goes to {@code out} values from {@code yOff + r·rowStride + q·out} for {@code r < rows} and
+     * {@code q < cols} (1 or 2 each, less at the image's bottom and right edges). {@code m} may be overwritten.
+     */
+    void winogradOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int rowStride, int rows,
+                         int cols);
+
+    /**
      * Keras' Adam in place: {@code m += (g - m)(1 - beta1)}, {@code v += (g² - v)(1 - beta2)},
      * {@code var -= alpha · m / (sqrt(v) + epsilon)}, with the bias correction already folded into {@code alpha}.
      * The variable is seen as rows of {@code cols} elements ({@code n} in all), so that large ones can be split

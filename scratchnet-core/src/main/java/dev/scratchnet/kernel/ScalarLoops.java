@@ -24,6 +24,64 @@ public final class ScalarLoops implements Loops {
     }
 
     @Override
+    public void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride) {
+        winogradTile(in, off, rowStride, c, v, vOff, vStride, 0);
+    }
+
+    /** Channels {@code [from, c)} of {@link #winogradTile}. */
+    static void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride, int from) {
+        float[] t = new float[16];
+        for (int ch = from; ch < c; ch++) {
+            for (int q = 0; q < 4; q++) {
+                float d0 = in[off + q * c + ch], d1 = in[off + rowStride + q * c + ch];
+                float d2 = in[off + 2 * rowStride + q * c + ch], d3 = in[off + 3 * rowStride + q * c + ch];
+                t[q] = d0 - d2;
+                t[4 + q] = d1 + d2;
+                t[8 + q] = d2 - d1;
+                t[12 + q] = d1 - d3;
+            }
+            for (int r = 0; r < 4; r++) {
+                int o = vOff + 4 * r * vStride + ch;
+                v[o] = t[4 * r] - t[4 * r + 2];
+                v[o + vStride] = t[4 * r + 1] + t[4 * r + 2];
+                v[o + 2 * vStride] = t[4 * r + 2] - t[4 * r + 1];
+                v[o + 3 * vStride] = t[4 * r + 1] - t[4 * r + 3];
+            }
+        }
+    }
+
+    @Override
+    public void winogradOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int rowStride, int rows,
+                                int cols) {
+        winogradOutputs(m, mOff, mStride, out, bias, biasOff, y, yOff, rowStride, rows, cols, 0);
+    }
+
+    /** Channels {@code [from, out)} of {@link #winogradOutputs}. */
+    static void winogradOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int rowStride, int rows,
+                                int cols, int from) {
+        float[] s = new float[8];
+        for (int ch = from; ch < out; ch++) {
+            for (int q = 0; q < 4; q++) {
+                int i = mOff + q * mStride + ch;
+                float m0 = m[i], m1 = m[i + 4 * mStride], m2 = m[i + 8 * mStride], m3 = m[i + 12 * mStride];
+                s[q] = m0 + m1 + m2;
+                s[4 + q] = m1 - m2 - m3;
+            }
+            for (int r = 0; r < rows; r++) {
+                float first = s[4 * r] + s[4 * r + 1] + s[4 * r + 2], second = s[4 * r + 1] - s[4 * r + 2] - s[4 * r + 3];
+                if (bias != null) {
+                    first += bias[biasOff + ch];
+                    second += bias[biasOff + ch];
+                }
+                y[yOff + r * rowStride + ch] = first;
+                if (cols == 2) {
+                    y[yOff + r * rowStride + out + ch] = second;
+                }
+            }
+        }
+    }
+
+    @Override
     public void zip(BinaryOp op, BroadcastPlan plan, float[] a, int aOff, float[] b, int bOff, float[] out) {
         int len = plan.runLength(), as = plan.step(0), bs = plan.step(1);
         for (BroadcastPlan.Cursor c = plan.cursor(); c.next(); ) {

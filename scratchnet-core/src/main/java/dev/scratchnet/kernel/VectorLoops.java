@@ -261,6 +261,65 @@ final class VectorLoops implements Loops {
     }
 
     /** A vector of the row at a time, kept in a register down the rows. */
+    /**
+     * A column of cells at a time ({@code Bᵀ·d}, into {@code v}), then a row of {@code v} at a time, in place: small
+     * loops, where the whole tile written out as one block of vector code was too large for C2 to inline its parts
+     * (it gave up at its node-count limit, and the vectors became objects).
+     */
+    @Override
+    public void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride) {
+        int whole = S.loopBound(c);
+        for (int ch = 0; ch < whole; ch += L) {
+            for (int q = 0, i = off + ch, o = vOff + ch; q < 4; q++, i += c, o += vStride) {
+                FloatVector d0 = FloatVector.fromArray(S, in, i), d1 = FloatVector.fromArray(S, in, i + rowStride);
+                FloatVector d2 = FloatVector.fromArray(S, in, i + 2 * rowStride), d3 = FloatVector.fromArray(S, in, i + 3 * rowStride);
+                d0.sub(d2).intoArray(v, o);
+                d1.add(d2).intoArray(v, o + 4 * vStride);
+                d2.sub(d1).intoArray(v, o + 8 * vStride);
+                d1.sub(d3).intoArray(v, o + 12 * vStride);
+            }
+            for (int r = 0, o = vOff + ch; r < 4; r++, o += 4 * vStride) {
+                FloatVector t0 = FloatVector.fromArray(S, v, o), t1 = FloatVector.fromArray(S, v, o + vStride);
+                FloatVector t2 = FloatVector.fromArray(S, v, o + 2 * vStride), t3 = FloatVector.fromArray(S, v, o + 3 * vStride);
+                t0.sub(t2).intoArray(v, o);
+                t1.add(t2).intoArray(v, o + vStride);
+                t2.sub(t1).intoArray(v, o + 2 * vStride);
+                t1.sub(t3).intoArray(v, o + 3 * vStride);
+            }
+        }
+        ScalarLoops.winogradTile(in, off, rowStride, c, v, vOff, vStride, whole);
+    }
+
+    /** As {@link #winogradTile}, in two small loops: {@code Aᵀ·m} into rows 0 and 1 of {@code m}, then the outputs. */
+    @Override
+    public void winogradOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int rowStride, int rows,
+                                int cols) {
+        int whole = S.loopBound(out);
+        for (int ch = 0; ch < whole; ch += L) {
+            for (int q = 0, i = mOff + ch; q < 4; q++, i += mStride) {
+                FloatVector m0 = FloatVector.fromArray(S, m, i), m1 = FloatVector.fromArray(S, m, i + 4 * mStride);
+                FloatVector m2 = FloatVector.fromArray(S, m, i + 8 * mStride), m3 = FloatVector.fromArray(S, m, i + 12 * mStride);
+                m0.add(m1).add(m2).intoArray(m, i);
+                m1.sub(m2).sub(m3).intoArray(m, i + 4 * mStride);
+            }
+            for (int r = 0, i = mOff + ch, o = yOff + ch; r < rows; r++, i += 4 * mStride, o += rowStride) {
+                FloatVector s0 = FloatVector.fromArray(S, m, i), s1 = FloatVector.fromArray(S, m, i + mStride);
+                FloatVector s2 = FloatVector.fromArray(S, m, i + 2 * mStride), s3 = FloatVector.fromArray(S, m, i + 3 * mStride);
+                FloatVector first = s0.add(s1).add(s2), second = s1.sub(s2).sub(s3);
+                if (bias != null) {
+                    FloatVector b = FloatVector.fromArray(S, bias, biasOff + ch);
+                    first = first.add(b);
+                    second = second.add(b);
+                }
+                first.intoArray(y, o);
+                if (cols == 2) {
+                    second.intoArray(y, o + out);
+                }
+            }
+        }
+        ScalarLoops.winogradOutputs(m, mOff, mStride, out, bias, biasOff, y, yOff, rowStride, rows, cols, whole);
+    }
+
     @Override
     public void addToRows(float[] x, int xOff, int rows, int length, float[] row, int rowOff) {
         int whole = S.loopBound(length);

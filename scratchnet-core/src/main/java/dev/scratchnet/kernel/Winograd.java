@@ -1,0 +1,145 @@
+package dev.scratchnet.kernel;
+
+import java.util.Arrays;
+
+/**
+ * Stride-1 3x3 convolutions by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for
+ * Convolutional Neural Networks", 2015): each 2x2 block of outputs comes from a 4x4 tile of the image, whose transform
+ * ({@link Loops#winogradTile}) is multiplied element by element with the filters' transforms, summed over the
+ * channels and transformed back ({@link Loops#winogradOutputs}). Summed over the channels, the 16 element-wise
+ * products are 16 matrix products {@code [tiles, c]·[c, out]}: 16 multiply-adds for a block of four outputs and a pair
+ * of channels instead of 36. The transforms only add and subtract (the filters' also halve), so the outputs differ
+ * from the windows' products by rounding alone: within a few times float32's epsilon times the sum of the terms'
+ * sizes (the tests bound it). Tiles go through in blocks whose transforms stay in the core's cache; both kernel paths
+ * run the same transforms and products, so they give the same bits, on any number of threads.
+ */
+final class Winograd {
+    /**
+     * Below this many pairs of an input and an output channel the windows' product is kept: the transforms then cost
+     * about what the products save. A batch of 64 14x14 images, on one core: 16 channels to 32, 1.02-1.46 ms this way
+     * against 1.13-1.28 ms; 16 to 64, 1.66-1.81 against 2.04-2.20; 32 to 32, 1.89-1.98 against 2.28-2.39; 32 to 64,
+     * 2.82-2.86 against 4.56-4.71; 64 to 32, 3.25-3.40 against 4.28-4.51.
+     */
+    private static final int MIN_CHANNEL_PAIRS = 1024;
+    /**
+     * A block's transforms and products hold at most this many floats (1 MB, within a core's L2 cache). For the CNN's
+     * second convolution, blocks of 20, 40, 60 and 120 tiles gave forward passes within the same spread on two cores
+     * (1.38-1.80 ms).
+     */
+    private static final int BLOCK_FLOATS = 1 << 18;
+
+    /** Each thread's buffers, kept between calls: the tiles' transforms, the products, one tile's cells at an edge. */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
+    /** The caller's buffer for the filters' transforms. */
+    private static final ThreadLocal<float[]> FILTERS = ThreadLocal.withInitial(() -> new float[0]);
+
+    private Winograd() {
+    }
+
+    /** Whether {@link #forward} computes this convolution, to {@code out} channels. */
+    static boolean applies(Convolution.Geometry g, int out) {
+        return g.kh() == 3 && g.kw() == 3 && (long) g.c() * out >= MIN_CHANNEL_PAIRS;
+    }
+
+    /**
+     * {@link Convolution#forward} for 3x3 filters: {@code y [windows, out]}, the filters {@code [3, 3, c, out]} from
+     * {@code fOff}, the bias (null for none) from {@code biasOff}. The tiles are split over the cores in equal shares.
+     */
+    static void forward(float[] x, int xOff, Convolution.Geometry g, float[] filters, int fOff, float[] bias, int biasOff, int out, float[] y) {
+        int c = g.c(), tileRows = (g.oh() + 1) / 2, tileCols = (g.ow() + 1) / 2, tiles = g.n() * tileRows * tileCols;
+        float[] u = filterTransforms(filters, fOff, c, out);
+        MatMul product = Kernels.matMul();
+        Loops loops = Kernels.loops();
+        int blockTiles = blockTiles(c, out), blocks = (tiles + blockTiles - 1) / blockTiles;
+        int parts = (long) tiles * c * out * 16 < MatMul.PARALLEL_THRESHOLD ? 1 : Math.min(blocks, Parallel.threads());
+        Parallel.forEach(parts, part -> {
+            float[][] buffers = buffers(blockTiles, c, out);
+            float[] v = buffers[0], m = buffers[1], cells = buffers[2];
+            for (int block = blocks * part / parts, end = blocks * (part + 1) / parts; block < end; block++) {
+                int first = block * blockTiles, count = Math.min(blockTiles, tiles - first);
+                for (int t = 0; t < count; t++) {
+                    int tile = first + t, image = tile / (tileRows * tileCols);
+                    int top = tile % (tileRows * tileCols) / tileCols * 2 - g.padTop(), left = tile % tileCols * 2 - g.padLeft();
+                    if (top >= 0 && top + 4 <= g.h() && left >= 0 && left + 4 <= g.w()) {
+                        loops.winogradTile(x, xOff + ((image * g.h() + top) * g.w() + left) * c, g.w() * c, c, v, t * c, blockTiles * c);
+                    } else {
+                        edgeCells(x, xOff, g, image, top, left, cells);
+                        loops.winogradTile(cells, 0, 4 * c, c, v, t * c, blockTiles * c);
+                    }
+                }
+                for (int e = 0; e < 16; e++) {
+                    product.product(v, e * blockTiles * c, c, 1, u, e * c * out, out, 1, m, e * blockTiles * out, count, out, c);
+                }
+                for (int t = 0; t < count; t++) {
+                    int tile = first + t, image = tile / (tileRows * tileCols);
+                    int oy = tile % (tileRows * tileCols) / tileCols * 2, ox = tile % tileCols * 2;
+                    loops.winogradOutputs(m, t * out, blockTiles * out, out, bias, biasOff, y, ((image * g.oh() + oy) * g.ow() + ox) * out,
+                            g.ow() * out, Math.min(2, g.oh() - oy), Math.min(2, g.ow() - ox));
+                }
+            }
+        });
+    }
+
+    /** The tiles of a block: a multiple of the products' tiles (5 and 10 rows), at most 120. */
+    private static int blockTiles(int c, int out) {
+        return Math.max(10, Math.min(120, BLOCK_FLOATS / 16 / (c + out) / 10 * 10));
+    }
+
+    /** This thread's buffers for a block of {@code tiles} tiles with {@code c} channels in and {@code out} out. */
+    private static float[][] buffers(int tiles, int c, int out) {
+        float[][] buffers = BUFFERS.get();
+        int[] sizes = {16 * tiles * c, 16 * tiles * out, 16 * c};
+        for (int i = 0; i < sizes.length; i++) {
+            if (buffers[i].length < sizes[i]) {
+                buffers[i] = new float[sizes[i]];
+            }
+        }
+        return buffers;
+    }
+
+    /** The 4x4 cells of a tile that reaches past the image, from row {@code top} and column {@code left}: zeros outside. */
+    private static void edgeCells(float[] x, int xOff, Convolution.Geometry g, int image, int top, int left, float[] cells) {
+        int c = g.c();
+        for (int r = 0; r < 4; r++) {
+            for (int q = 0; q < 4; q++) {
+                int iy = top + r, ix = left + q, to = (4 * r + q) * c;
+                if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) {
+                    Arrays.fill(cells, to, to + c, 0f);
+                } else {
+                    System.arraycopy(x, xOff + ((image * g.h() + iy) * g.w() + ix) * c, cells, to, c);
+                }
+            }
+        }
+    }
+
+    /**
+     * The filters' transforms {@code G·f·Gᵀ}, 16 matrices {@code [c, out]} (element {@code 4r + q} of each filter's
+     * 4x4 transform in matrix {@code 4r + q}), into the caller's buffer.
+     */
+    private static float[] filterTransforms(float[] filters, int fOff, int c, int out) {
+        float[] u = FILTERS.get();
+        if (u.length < 16 * c * out) {
+            u = new float[16 * c * out];
+            FILTERS.set(u);
+        }
+        int plane = c * out;
+        float[] t = new float[12];
+        for (int i = 0; i < plane; i++) {
+            for (int j = 0; j < 3; j++) {
+                float f0 = filters[fOff + j * plane + i], f1 = filters[fOff + (3 + j) * plane + i], f2 = filters[fOff + (6 + j) * plane + i];
+                t[j] = f0;
+                t[3 + j] = 0.5f * (f0 + f1 + f2);
+                t[6 + j] = 0.5f * (f0 - f1 + f2);
+                t[9 + j] = f2;
+            }
+            for (int r = 0; r < 4; r++) {
+                float t0 = t[3 * r], t1 = t[3 * r + 1], t2 = t[3 * r + 2];
+                u[(4 * r) * plane + i] = t0;
+                u[(4 * r + 1) * plane + i] = 0.5f * (t0 + t1 + t2);
+                u[(4 * r + 2) * plane + i] = 0.5f * (t0 - t1 + t2);
+                u[(4 * r + 3) * plane + i] = t2;
+            }
+        }
+        return u;
+    }
+}

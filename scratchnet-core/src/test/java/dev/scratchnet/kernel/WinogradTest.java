@@ -1,0 +1,128 @@
+package dev.scratchnet.kernel;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+class WinogradTest {
+    /**
+     * {n, h, w, c, padTop, padLeft, oh, ow, out}: the CNN's second convolution and its images' gradient, odd output
+     * sizes (a last row and column of half tiles), pads that crop the image or reach two cells past it, channel counts
+     * that are not whole vectors, and enough tiles for several blocks on each core.
+     */
+    private static final int[][] SHAPES = {
+        {4, 14, 14, 32, 1, 1, 14, 14, 64},
+        {3, 14, 14, 64, 1, 1, 14, 14, 32},
+        {2, 9, 7, 24, 2, 0, 11, 5, 48},
+        {1, 6, 11, 40, -1, 2, 3, 12, 40},
+        {5, 5, 5, 17, 1, 1, 5, 5, 61},
+    };
+
+    @AfterEach
+    void restore() {
+        Kernels.useVectorized(true);
+        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void takesOnlyThreeByThreeFiltersBetweenManyChannels() {
+        assertTrue(Winograd.applies(geometry(1, 14, 14, 32, 3, 3, 1, 1, 14, 14), 64));
+        assertTrue(Winograd.applies(geometry(1, 14, 14, 64, 3, 3, 1, 1, 14, 14), 32));
+        assertFalse(Winograd.applies(geometry(1, 28, 28, 1, 3, 3, 1, 1, 28, 28), 32), "the CNN's first convolution");
+        assertFalse(Winograd.applies(geometry(1, 14, 14, 16, 3, 3, 1, 1, 14, 14), 32), "fewer than 1024 channel pairs");
+        assertFalse(Winograd.applies(geometry(1, 14, 14, 32, 5, 5, 2, 2, 14, 14), 64), "5x5 filters");
+    }
+
+    /**
+     * Each output against the float64 sum of its window's terms: off by rounding alone, bounded by a small multiple of
+     * float32's epsilon times the sum of the terms' sizes (the transforms add up to nine products' worth of terms
+     * before the products, so the bound is looser than a plain dot product's).
+     */
+    @Test
+    void isTheConvolutionUpToRounding() {
+        for (int[] s : SHAPES) {
+            Convolution.Geometry g = geometry(s[0], s[1], s[2], s[3], 3, 3, s[4], s[5], s[6], s[7]);
+            int out = s[8];
+            assertTrue(Winograd.applies(g, out), Arrays.toString(s));
+            float[] x = random(g.n() * g.h() * g.w() * g.c() + 3, 1), f = random(9 * g.c() * out + 5, 2), bias = random(out + 2, 3);
+            double[] exact = new double[g.windows() * out], size = new double[exact.length];
+            reference(x, 3, g, f, 5, out, exact, size);
+            float[] y = new float[exact.length];
+            Arrays.fill(y, Float.NaN);
+            Convolution.forward(x, 3, g, f, 5, bias, 2, out, y);
+            for (int i = 0; i < y.length; i++) {
+                double expected = exact[i] + bias[2 + i % out];
+                if (!(Math.abs(y[i] - expected) <= 8 * Math.ulp(1f) * (size[i] + Math.abs(bias[2 + i % out])))) {
+                    fail(Arrays.toString(s) + ": output " + i + " is " + y[i] + ", the convolution " + expected + " (terms' sizes " + size[i] + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void givesTheSameBitsOnBothPathsAndAnyThreadCount() {
+        for (int[] s : SHAPES) {
+            Convolution.Geometry g = geometry(s[0], s[1], s[2], s[3], 3, 3, s[4], s[5], s[6], s[7]);
+            int out = s[8];
+            float[] x = random(g.n() * g.h() * g.w() * g.c(), 4), f = random(9 * g.c() * out, 5), bias = random(out, 6);
+            float[] reference = null;
+            for (boolean vectorized : new boolean[] {true, false}) {
+                Kernels.useVectorized(vectorized);
+                for (int threads : new int[] {1, 2, 5}) {
+                    Parallel.setThreads(threads);
+                    float[] y = new float[g.windows() * out];
+                    Convolution.forward(x, 0, g, f, 0, bias, 0, out, y);
+                    reference = reference == null ? y : reference;
+                    assertArrayEquals(reference, y, Arrays.toString(s) + (vectorized ? " vector" : " scalar") + " on " + threads + " threads");
+                }
+            }
+        }
+    }
+
+    /** The convolution in float64, each output with the sum of its terms' sizes. */
+    private static void reference(float[] x, int xOff, Convolution.Geometry g, float[] f, int fOff, int out, double[] y, double[] size) {
+        for (int n = 0; n < g.n(); n++) {
+            for (int oy = 0; oy < g.oh(); oy++) {
+                for (int ox = 0; ox < g.ow(); ox++) {
+                    int o = ((n * g.oh() + oy) * g.ow() + ox) * out;
+                    for (int i = 0; i < 3; i++) {
+                        for (int j = 0; j < 3; j++) {
+                            int iy = oy + i - g.padTop(), ix = ox + j - g.padLeft();
+                            if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) {
+                                continue;
+                            }
+                            for (int ch = 0; ch < g.c(); ch++) {
+                                double v = x[xOff + ((n * g.h() + iy) * g.w() + ix) * g.c() + ch];
+                                for (int co = 0; co < out; co++) {
+                                    double term = v * f[fOff + ((i * 3 + j) * g.c() + ch) * out + co];
+                                    y[o + co] += term;
+                                    size[o + co] += Math.abs(term);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static Convolution.Geometry geometry(int n, int h, int w, int c, int kh, int kw, int padTop, int padLeft, int oh, int ow) {
+        return new Convolution.Geometry(n, h, w, c, kh, kw, padTop, padLeft, oh, ow);
+    }
+
+    private static float[] random(int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) random.nextDouble(-1, 1);
+        }
+        return values;
+    }
+}
