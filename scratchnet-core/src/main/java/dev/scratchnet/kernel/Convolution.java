@@ -83,9 +83,14 @@ public final class Convolution {
     /**
      * {@code df [kh·kw·c, out] = windowsᵀ · dy}, {@code dy [windows, out]} from {@code dyOff}: the sum of one product
      * per block. The windows form two halves, each summed block by block on a core of its own, then added: a cut
-     * that depends on the shapes alone, so the sum is the same on any number of threads.
+     * that depends on the shapes alone, so the sum is the same on any number of threads. 3x3 filters between many
+     * channels take {@link Winograd}'s way instead.
      */
     public static void filterGradient(float[] x, int xOff, Geometry g, float[] dy, int dyOff, int out, float[] df) {
+        if (Winograd.applies(g, out)) {
+            Winograd.filterGradient(x, xOff, g, dy, dyOff, out, df);
+            return;
+        }
         int k = g.windowSize(), rows = g.windows(), block = g.blockRows();
         MatMul product = Kernels.matMul();
         int halves = rows >= 2 * block && (long) rows * k * out >= MatMul.PARALLEL_THRESHOLD ? 2 : 1;

@@ -55,6 +55,14 @@ public interface Loops {
     void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride);
 
     /**
+     * The transform {@code A·g·Aᵀ} of a 2x2 block of an output's gradient, for the filters' gradient by Winograd's
+     * F(2x2, 3x3), for each of {@code out} channels: cell (r, q)'s channels are {@code out} values from
+     * {@code off + r·rowStride + q·out} in {@code g}; element {@code 4r + q} of the transform goes to {@code out}
+     * values from {@code mOff + (4r + q)·mStride} in {@code m}. Down the columns first, then along the rows.
+     */
+    void winogradGradientTile(float[] g, int off, int rowStride, int out, float[] m, int mOff, int mStride);
+
+    /**
      * Winograd's F(2x2, 3x3) inverse transform of one tile, {@code Aᵀ·m·A} for each of {@code out} channels, plus the
      * bias (null for none): element {@code i} of {@code m}'s 16 is {@code out} values from {@code mOff + i·mStride};
      * output (r, q) goes to {@code out} values from {@code yOff + r·rowStride + q·out} for {@code r < rows} and

@@ -51,6 +51,33 @@ public final class ScalarLoops implements Loops {
     }
 
     @Override
+    public void winogradGradientTile(float[] g, int off, int rowStride, int out, float[] m, int mOff, int mStride) {
+        winogradGradientTile(g, off, rowStride, out, m, mOff, mStride, 0);
+    }
+
+    /** Channels {@code [from, out)} of {@link #winogradGradientTile}. */
+    static void winogradGradientTile(float[] g, int off, int rowStride, int out, float[] m, int mOff, int mStride, int from) {
+        float[] t = new float[8];
+        for (int ch = from; ch < out; ch++) {
+            for (int q = 0; q < 2; q++) {
+                float g0 = g[off + q * out + ch], g1 = g[off + rowStride + q * out + ch];
+                t[q] = g0;
+                t[2 + q] = g0 + g1;
+                t[4 + q] = g0 - g1;
+                t[6 + q] = -g1;
+            }
+            for (int r = 0; r < 4; r++) {
+                int o = mOff + 4 * r * mStride + ch;
+                float t0 = t[2 * r], t1 = t[2 * r + 1];
+                m[o] = t0;
+                m[o + mStride] = t0 + t1;
+                m[o + 2 * mStride] = t0 - t1;
+                m[o + 3 * mStride] = -t1;
+            }
+        }
+    }
+
+    @Override
     public void winogradOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int rowStride, int rows,
                                 int cols) {
         winogradOutputs(m, mOff, mStride, out, bias, biasOff, y, yOff, rowStride, rows, cols, 0);

@@ -290,6 +290,28 @@ final class VectorLoops implements Loops {
         ScalarLoops.winogradTile(in, off, rowStride, c, v, vOff, vStride, whole);
     }
 
+    /** As {@link #winogradTile}, in two small loops: {@code A·g} into columns 0 and 1 of {@code m}, then along its rows. */
+    @Override
+    public void winogradGradientTile(float[] g, int off, int rowStride, int out, float[] m, int mOff, int mStride) {
+        int whole = S.loopBound(out);
+        for (int ch = 0; ch < whole; ch += L) {
+            for (int q = 0, i = off + ch, o = mOff + ch; q < 2; q++, i += out, o += mStride) {
+                FloatVector g0 = FloatVector.fromArray(S, g, i), g1 = FloatVector.fromArray(S, g, i + rowStride);
+                g0.intoArray(m, o);
+                g0.add(g1).intoArray(m, o + 4 * mStride);
+                g0.sub(g1).intoArray(m, o + 8 * mStride);
+                g1.neg().intoArray(m, o + 12 * mStride);
+            }
+            for (int r = 0, o = mOff + ch; r < 4; r++, o += 4 * mStride) {
+                FloatVector t0 = FloatVector.fromArray(S, m, o), t1 = FloatVector.fromArray(S, m, o + mStride);
+                t0.add(t1).intoArray(m, o + mStride);
+                t0.sub(t1).intoArray(m, o + 2 * mStride);
+                t1.neg().intoArray(m, o + 3 * mStride);
+            }
+        }
+        ScalarLoops.winogradGradientTile(g, off, rowStride, out, m, mOff, mStride, whole);
+    }
+
     /** As {@link #winogradTile}, in two small loops: {@code Aᵀ·m} into rows 0 and 1 of {@code m}, then the outputs. */
     @Override
     public void winogradOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int rowStride, int rows,

@@ -8,7 +8,8 @@ import java.util.Arrays;
  * ({@link Loops#winogradTile}) is multiplied element by element with the filters' transforms, summed over the
  * channels and transformed back ({@link Loops#winogradOutputs}). Summed over the channels, the 16 element-wise
  * products are 16 matrix products {@code [tiles, c]·[c, out]}: 16 multiply-adds for a block of four outputs and a pair
- * of channels instead of 36. The transforms only add and subtract (the filters' also halve), so the outputs differ
+ * of channels instead of 36. The filters' gradient runs the same transforms backwards ({@link #filterGradient}). The
+ * transforms only add and subtract (the filters' also halve), so the outputs differ
  * from the windows' products by rounding alone: within a few times float32's epsilon times the sum of the terms'
  * sizes (the tests bound it). Tiles go through in blocks whose transforms stay in the core's cache; both kernel paths
  * run the same transforms and products, so they give the same bits, on any number of threads.
@@ -60,12 +61,7 @@ final class Winograd {
                 for (int t = 0; t < count; t++) {
                     int tile = first + t, image = tile / (tileRows * tileCols);
                     int top = tile % (tileRows * tileCols) / tileCols * 2 - g.padTop(), left = tile % tileCols * 2 - g.padLeft();
-                    if (top >= 0 && top + 4 <= g.h() && left >= 0 && left + 4 <= g.w()) {
-                        loops.winogradTile(x, xOff + ((image * g.h() + top) * g.w() + left) * c, g.w() * c, c, v, t * c, blockTiles * c);
-                    } else {
-                        edgeCells(x, xOff, g, image, top, left, cells);
-                        loops.winogradTile(cells, 0, 4 * c, c, v, t * c, blockTiles * c);
-                    }
+                    transformTile(loops, x, xOff, g, image, top, left, cells, v, t * c, blockTiles * c);
                 }
                 for (int e = 0; e < 16; e++) {
                     product.product(v, e * blockTiles * c, c, 1, u, e * c * out, out, 1, m, e * blockTiles * out, count, out, c);
@@ -80,6 +76,92 @@ final class Winograd {
         });
     }
 
+    /**
+     * {@link Convolution#filterGradient} for 3x3 filters: {@code df [3, 3, c, out]} from {@code dy [windows, out]} at
+     * {@code dyOff}, as {@code Gᵀ·(Σ (A·dy·Aᵀ) ⊙ (Bᵀ·d·B))·G} over the tiles (the forward pass's transforms run
+     * backwards): for each of the 16 elements a product {@code [c, tiles]·[tiles, out]}, summed block by block. The
+     * tiles form two halves, each summed on a core of its own, then added: a cut that depends on the shapes alone, so
+     * the sum is the same on any number of threads.
+     */
+    static void filterGradient(float[] x, int xOff, Convolution.Geometry g, float[] dy, int dyOff, int out, float[] df) {
+        int c = g.c(), tileRows = (g.oh() + 1) / 2, tileCols = (g.ow() + 1) / 2, tiles = g.n() * tileRows * tileCols;
+        MatMul product = Kernels.matMul();
+        Loops loops = Kernels.loops();
+        int blockTiles = blockTiles(c, out), plane = c * out;
+        int halves = tiles >= 2 * blockTiles && (long) tiles * c * out * 16 >= MatMul.PARALLEL_THRESHOLD ? 2 : 1;
+        float[][] sums = new float[halves][];
+        Parallel.forEach(halves, half -> {
+            float[][] buffers = buffers(blockTiles, c, out);
+            float[] v = buffers[0], m = buffers[1], cells = buffers[2], sum = new float[16 * plane], partial = new float[16 * plane];
+            int start = (int) ((long) tiles * half / halves), end = (int) ((long) tiles * (half + 1) / halves);
+            for (int first = start; first < end; first += blockTiles) {
+                int count = Math.min(blockTiles, end - first);
+                for (int t = 0; t < count; t++) {
+                    int tile = first + t, image = tile / (tileRows * tileCols);
+                    int oy = tile % (tileRows * tileCols) / tileCols * 2, ox = tile % tileCols * 2;
+                    transformTile(loops, x, xOff, g, image, oy - g.padTop(), ox - g.padLeft(), cells, v, t * c, blockTiles * c);
+                    int at = dyOff + ((image * g.oh() + oy) * g.ow() + ox) * out;
+                    if (oy + 2 <= g.oh() && ox + 2 <= g.ow()) {
+                        loops.winogradGradientTile(dy, at, g.ow() * out, out, m, t * out, blockTiles * out);
+                    } else {
+                        Arrays.fill(cells, 0, 4 * out, 0f);
+                        for (int r = 0; r < Math.min(2, g.oh() - oy); r++) {
+                            System.arraycopy(dy, at + r * g.ow() * out, cells, 2 * r * out, Math.min(2, g.ow() - ox) * out);
+                        }
+                        loops.winogradGradientTile(cells, 0, 2 * out, out, m, t * out, blockTiles * out);
+                    }
+                }
+                for (int e = 0; e < 16; e++) {
+                    product.product(v, e * blockTiles * c, 1, c, m, e * blockTiles * out, out, 1, first == start ? sum : partial, e * plane, c, out,
+                            count);
+                }
+                if (first != start) {
+                    for (int i = 0; i < sum.length; i++) {
+                        sum[i] += partial[i];
+                    }
+                }
+            }
+            sums[half] = sum;
+        });
+        for (int half = 1; half < halves; half++) {
+            for (int i = 0; i < sums[0].length; i++) {
+                sums[0][i] += sums[half][i];
+            }
+        }
+        gradientFromTransforms(sums[0], plane, df);
+    }
+
+    /** Tile {@code t}'s transform into {@code v}: the 4x4 cells of {@code image} from row {@code top} and column {@code left}. */
+    private static void transformTile(Loops loops, float[] x, int xOff, Convolution.Geometry g, int image, int top, int left, float[] cells, float[] v,
+                                      int vOff, int vStride) {
+        int c = g.c();
+        if (top >= 0 && top + 4 <= g.h() && left >= 0 && left + 4 <= g.w()) {
+            loops.winogradTile(x, xOff + ((image * g.h() + top) * g.w() + left) * c, g.w() * c, c, v, vOff, vStride);
+        } else {
+            edgeCells(x, xOff, g, image, top, left, cells);
+            loops.winogradTile(cells, 0, 4 * c, c, v, vOff, vStride);
+        }
+    }
+
+    /** {@code df = Gᵀ·u·G} for each of the {@code plane} pairs of channels: the 3x3 filters' gradient from the 16 sums. */
+    private static void gradientFromTransforms(float[] u, int plane, float[] df) {
+        float[] t = new float[12];
+        for (int i = 0; i < plane; i++) {
+            for (int q = 0; q < 4; q++) {
+                float u0 = u[q * plane + i], u1 = u[(4 + q) * plane + i], u2 = u[(8 + q) * plane + i], u3 = u[(12 + q) * plane + i];
+                t[q] = u0 + 0.5f * (u1 + u2);
+                t[4 + q] = 0.5f * (u1 - u2);
+                t[8 + q] = 0.5f * (u1 + u2) + u3;
+            }
+            for (int r = 0; r < 3; r++) {
+                float t0 = t[4 * r], t1 = t[4 * r + 1], t2 = t[4 * r + 2], t3 = t[4 * r + 3];
+                df[(3 * r) * plane + i] = t0 + 0.5f * (t1 + t2);
+                df[(3 * r + 1) * plane + i] = 0.5f * (t1 - t2);
+                df[(3 * r + 2) * plane + i] = 0.5f * (t1 + t2) + t3;
+            }
+        }
+    }
+
     /** The tiles of a block: a multiple of the products' tiles (5 and 10 rows), at most 120. */
     private static int blockTiles(int c, int out) {
         return Math.max(10, Math.min(120, BLOCK_FLOATS / 16 / (c + out) / 10 * 10));
@@ -88,7 +170,7 @@ final class Winograd {
     /** This thread's buffers for a block of {@code tiles} tiles with {@code c} channels in and {@code out} out. */
     private static float[][] buffers(int tiles, int c, int out) {
         float[][] buffers = BUFFERS.get();
-        int[] sizes = {16 * tiles * c, 16 * tiles * out, 16 * c};
+        int[] sizes = {16 * tiles * c, 16 * tiles * out, Math.max(16 * c, 4 * out)};
         for (int i = 0; i < sizes.length; i++) {
             if (buffers[i].length < sizes[i]) {
                 buffers[i] = new float[sizes[i]];

@@ -66,21 +66,45 @@ class WinogradTest {
         }
     }
 
+    /** The filters' gradient against the float64 sums over the windows, bounded as {@link #isTheConvolutionUpToRounding}. */
+    @Test
+    void filtersGradientIsTheWindowsSumUpToRounding() {
+        for (int[] s : SHAPES) {
+            Convolution.Geometry g = geometry(s[0], s[1], s[2], s[3], 3, 3, s[4], s[5], s[6], s[7]);
+            int out = s[8];
+            float[] x = random(g.n() * g.h() * g.w() * g.c() + 3, 7), dy = random(g.windows() * out + 4, 8);
+            double[] exact = new double[9 * g.c() * out], size = new double[exact.length];
+            filtersGradient(x, 3, g, dy, 4, out, exact, size);
+            float[] df = new float[exact.length];
+            Arrays.fill(df, Float.NaN);
+            Convolution.filterGradient(x, 3, g, dy, 4, out, df);
+            for (int i = 0; i < df.length; i++) {
+                if (!(Math.abs(df[i] - exact[i]) <= 8 * Math.ulp(1f) * size[i])) {
+                    fail(Arrays.toString(s) + ": filters' gradient " + i + " is " + df[i] + ", the sum " + exact[i] + " (terms' sizes " + size[i] + ")");
+                }
+            }
+        }
+    }
+
     @Test
     void givesTheSameBitsOnBothPathsAndAnyThreadCount() {
         for (int[] s : SHAPES) {
             Convolution.Geometry g = geometry(s[0], s[1], s[2], s[3], 3, 3, s[4], s[5], s[6], s[7]);
             int out = s[8];
             float[] x = random(g.n() * g.h() * g.w() * g.c(), 4), f = random(9 * g.c() * out, 5), bias = random(out, 6);
-            float[] reference = null;
+            float[] dy = random(g.windows() * out, 7), reference = null, referenceGradient = null;
             for (boolean vectorized : new boolean[] {true, false}) {
                 Kernels.useVectorized(vectorized);
                 for (int threads : new int[] {1, 2, 5}) {
                     Parallel.setThreads(threads);
-                    float[] y = new float[g.windows() * out];
+                    String where = Arrays.toString(s) + (vectorized ? " vector" : " scalar") + " on " + threads + " threads";
+                    float[] y = new float[g.windows() * out], df = new float[9 * g.c() * out];
                     Convolution.forward(x, 0, g, f, 0, bias, 0, out, y);
+                    Convolution.filterGradient(x, 0, g, dy, 0, out, df);
                     reference = reference == null ? y : reference;
-                    assertArrayEquals(reference, y, Arrays.toString(s) + (vectorized ? " vector" : " scalar") + " on " + threads + " threads");
+                    referenceGradient = referenceGradient == null ? df : referenceGradient;
+                    assertArrayEquals(reference, y, where);
+                    assertArrayEquals(referenceGradient, df, where + ": the filters' gradient");
                 }
             }
         }
@@ -104,6 +128,33 @@ class WinogradTest {
                                     double term = v * f[fOff + ((i * 3 + j) * g.c() + ch) * out + co];
                                     y[o + co] += term;
                                     size[o + co] += Math.abs(term);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The filters' gradient in float64, each element with the sum of its terms' sizes. */
+    private static void filtersGradient(float[] x, int xOff, Convolution.Geometry g, float[] dy, int dyOff, int out, double[] df, double[] size) {
+        for (int n = 0; n < g.n(); n++) {
+            for (int oy = 0; oy < g.oh(); oy++) {
+                for (int ox = 0; ox < g.ow(); ox++) {
+                    int o = dyOff + ((n * g.oh() + oy) * g.ow() + ox) * out;
+                    for (int i = 0; i < 3; i++) {
+                        for (int j = 0; j < 3; j++) {
+                            int iy = oy + i - g.padTop(), ix = ox + j - g.padLeft();
+                            if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) {
+                                continue;
+                            }
+                            for (int ch = 0; ch < g.c(); ch++) {
+                                double v = x[xOff + ((n * g.h() + iy) * g.w() + ix) * g.c() + ch];
+                                for (int co = 0; co < out; co++) {
+                                    double term = v * dy[o + co];
+                                    df[((i * 3 + j) * g.c() + ch) * out + co] += term;
+                                    size[((i * 3 + j) * g.c() + ch) * out + co] += Math.abs(term);
                                 }
                             }
                         }
