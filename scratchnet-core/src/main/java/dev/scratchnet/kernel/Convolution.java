@@ -56,7 +56,7 @@ public final class Convolution {
      * {@code y [windows, out] = windows · filters + bias}, the filters {@code [kh·kw·c, out]} from {@code fOff}, the
      * bias (null for none) from {@code biasOff}, added to each block of outputs while it is in the cache. The windows
      * are split over the cores in equal shares (each output is the same sum whatever the block it falls in). 3x3
-     * filters between many channels take {@link Winograd}'s way instead, with 2.25 times fewer multiply-adds.
+     * filters between 16 channels or more take {@link Winograd}'s way instead, with 2.25 times fewer multiply-adds.
      */
     public static void forward(float[] x, int xOff, Geometry g, float[] filters, int fOff, float[] bias, int biasOff, int out, float[] y) {
         if (Winograd.applies(g, out)) {
@@ -83,8 +83,8 @@ public final class Convolution {
     /**
      * {@code df [kh·kw·c, out] = windowsᵀ · dy}, {@code dy [windows, out]} from {@code dyOff}: the sum of one product
      * per block. The windows form two halves, each summed block by block on a core of its own, then added: a cut
-     * that depends on the shapes alone, so the sum is the same on any number of threads. 3x3 filters between many
-     * channels take {@link Winograd}'s way instead.
+     * that depends on the shapes alone, so the sum is the same on any number of threads. 3x3 filters between 16
+     * channels or more take {@link Winograd}'s way instead.
      */
     public static void filterGradient(float[] x, int xOff, Geometry g, float[] dy, int dyOff, int out, float[] df) {
         if (Winograd.applies(g, out)) {

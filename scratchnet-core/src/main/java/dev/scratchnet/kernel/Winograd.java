@@ -9,19 +9,19 @@ import java.util.Arrays;
  * channels and transformed back ({@link Loops#winogradOutputs}). Summed over the channels, the 16 element-wise
  * products are 16 matrix products {@code [tiles, c]·[c, out]}: 16 multiply-adds for a block of four outputs and a pair
  * of channels instead of 36. The filters' gradient runs the same transforms backwards ({@link #filterGradient}). The
- * transforms only add and subtract (the filters' also halve), so the outputs differ
- * from the windows' products by rounding alone: within a few times float32's epsilon times the sum of the terms'
- * sizes (the tests bound it). Tiles go through in blocks whose transforms stay in the core's cache; both kernel paths
- * run the same transforms and products, so they give the same bits, on any number of threads.
+ * transforms only add and subtract (the filters' also halve), so the results differ from the windows' products by
+ * rounding alone: within a few times float32's epsilon times the sum of the terms' sizes (the tests bound it). Tiles
+ * go through in blocks whose transforms stay in the core's cache; both kernel paths run the same transforms and
+ * products, so they give the same bits, on any number of threads.
  */
 final class Winograd {
     /**
-     * Below this many pairs of an input and an output channel the windows' product is kept: the transforms then cost
-     * about what the products save. A batch of 64 14x14 images, on one core: 16 channels to 32, 1.02-1.46 ms this way
-     * against 1.13-1.28 ms; 16 to 64, 1.66-1.81 against 2.04-2.20; 32 to 32, 1.89-1.98 against 2.28-2.39; 32 to 64,
-     * 2.82-2.86 against 4.56-4.71; 64 to 32, 3.25-3.40 against 4.28-4.51.
+     * With fewer channels in or out the windows' product is kept: the transforms then cost more than the products save.
+     * A batch of 64 14x14 images, on one core, this way against the windows': 8 channels to 32, 1.04-1.05 ms against
+     * 0.67-0.81; 8 to 64, 1.32-1.43 against 0.92-1.00; 16 to 16, 0.63-0.80 against 0.80-0.87; 16 to 32, 0.86-1.01
+     * against 1.06-1.15; 32 to 64, 2.12-2.26 against 4.45-4.55; 64 to 32, 2.57-2.79 against 4.14-4.24.
      */
-    private static final int MIN_CHANNEL_PAIRS = 1024;
+    private static final int MIN_CHANNELS = 16;
     /**
      * A block's transforms and products hold at most this many floats (1 MB, within a core's L2 cache). For the CNN's
      * second convolution, blocks of 20, 40, 60 and 120 tiles gave forward passes within the same spread on two cores
@@ -39,7 +39,7 @@ final class Winograd {
 
     /** Whether {@link #forward} computes this convolution, to {@code out} channels. */
     static boolean applies(Convolution.Geometry g, int out) {
-        return g.kh() == 3 && g.kw() == 3 && (long) g.c() * out >= MIN_CHANNEL_PAIRS;
+        return g.kh() == 3 && g.kw() == 3 && g.c() >= MIN_CHANNELS && out >= MIN_CHANNELS;
     }
 
     /**

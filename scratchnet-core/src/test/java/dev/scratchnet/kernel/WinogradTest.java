@@ -36,7 +36,9 @@ class WinogradTest {
         assertTrue(Winograd.applies(geometry(1, 14, 14, 32, 3, 3, 1, 1, 14, 14), 64));
         assertTrue(Winograd.applies(geometry(1, 14, 14, 64, 3, 3, 1, 1, 14, 14), 32));
         assertFalse(Winograd.applies(geometry(1, 28, 28, 1, 3, 3, 1, 1, 28, 28), 32), "the CNN's first convolution");
-        assertFalse(Winograd.applies(geometry(1, 14, 14, 16, 3, 3, 1, 1, 14, 14), 32), "fewer than 1024 channel pairs");
+        assertTrue(Winograd.applies(geometry(1, 14, 14, 16, 3, 3, 1, 1, 14, 14), 16));
+        assertFalse(Winograd.applies(geometry(1, 14, 14, 8, 3, 3, 1, 1, 14, 14), 64), "8 channels in");
+        assertFalse(Winograd.applies(geometry(1, 14, 14, 64, 3, 3, 1, 1, 14, 14), 8), "8 channels out");
         assertFalse(Winograd.applies(geometry(1, 14, 14, 32, 5, 5, 2, 2, 14, 14), 64), "5x5 filters");
     }
 
