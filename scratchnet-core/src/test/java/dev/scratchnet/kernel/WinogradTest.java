@@ -114,52 +114,40 @@ class WinogradTest {
 
     /** The convolution in float64, each output with the sum of its terms' sizes. */
     private static void reference(float[] x, int xOff, Convolution.Geometry g, float[] f, int fOff, int out, double[] y, double[] size) {
-        for (int n = 0; n < g.n(); n++) {
-            for (int oy = 0; oy < g.oh(); oy++) {
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    int o = ((n * g.oh() + oy) * g.ow() + ox) * out;
-                    for (int i = 0; i < 3; i++) {
-                        for (int j = 0; j < 3; j++) {
-                            int iy = oy + i - g.padTop(), ix = ox + j - g.padLeft();
-                            if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) {
-                                continue;
-                            }
-                            for (int ch = 0; ch < g.c(); ch++) {
-                                double v = x[xOff + ((n * g.h() + iy) * g.w() + ix) * g.c() + ch];
-                                for (int co = 0; co < out; co++) {
-                                    double term = v * f[fOff + ((i * 3 + j) * g.c() + ch) * out + co];
-                                    y[o + co] += term;
-                                    size[o + co] += Math.abs(term);
-                                }
-                            }
-                        }
-                    }
-                }
+        forEachCell(g, (pixel, cell, input) -> {
+            for (int co = 0; co < out; co++) {
+                double term = (double) x[xOff + input] * f[fOff + cell * out + co];
+                y[pixel * out + co] += term;
+                size[pixel * out + co] += Math.abs(term);
             }
-        }
+        });
     }
 
     /** The filters' gradient in float64, each element with the sum of its terms' sizes. */
     private static void filtersGradient(float[] x, int xOff, Convolution.Geometry g, float[] dy, int dyOff, int out, double[] df, double[] size) {
-        for (int n = 0; n < g.n(); n++) {
-            for (int oy = 0; oy < g.oh(); oy++) {
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    int o = dyOff + ((n * g.oh() + oy) * g.ow() + ox) * out;
-                    for (int i = 0; i < 3; i++) {
-                        for (int j = 0; j < 3; j++) {
-                            int iy = oy + i - g.padTop(), ix = ox + j - g.padLeft();
-                            if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) {
-                                continue;
-                            }
-                            for (int ch = 0; ch < g.c(); ch++) {
-                                double v = x[xOff + ((n * g.h() + iy) * g.w() + ix) * g.c() + ch];
-                                for (int co = 0; co < out; co++) {
-                                    double term = v * dy[o + co];
-                                    df[((i * 3 + j) * g.c() + ch) * out + co] += term;
-                                    size[((i * 3 + j) * g.c() + ch) * out + co] += Math.abs(term);
-                                }
-                            }
-                        }
+        forEachCell(g, (pixel, cell, input) -> {
+            for (int co = 0; co < out; co++) {
+                double term = (double) x[xOff + input] * dy[dyOff + pixel * out + co];
+                df[cell * out + co] += term;
+                size[cell * out + co] += Math.abs(term);
+            }
+        });
+    }
+
+    /** Each output pixel's window cells inside the image, one channel at a time. */
+    private interface WindowCell {
+        /** Output pixel {@code pixel}'s window cell {@code cell} ((row·3 + column)·c + channel) is the image's element {@code input}. */
+        void at(int pixel, int cell, int input);
+    }
+
+    private static void forEachCell(Convolution.Geometry g, WindowCell visit) {
+        for (int pixel = 0; pixel < g.windows(); pixel++) {
+            int n = pixel / (g.oh() * g.ow()), oy = pixel % (g.oh() * g.ow()) / g.ow(), ox = pixel % g.ow();
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    int iy = oy + i - g.padTop(), ix = ox + j - g.padLeft();
+                    for (int ch = 0; iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w() && ch < g.c(); ch++) {
+                        visit.at(pixel, (i * 3 + j) * g.c() + ch, ((n * g.h() + iy) * g.w() + ix) * g.c() + ch);
                     }
                 }
             }
