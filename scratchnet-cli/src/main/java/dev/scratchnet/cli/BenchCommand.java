@@ -167,7 +167,8 @@ final class BenchCommand implements Callable<Integer> {
      * A batch of 64 [side, side, in] images with [3, 3, in, filters] filters: the forward convolution, the gradient for
      * the images (not for a single input channel: the first convolution's images, which training never needs it for)
      * and the one for the filters, each the op a training step runs, timed alone. Each is counted as the forward
-     * pass's multiply-adds, also where Winograd's way (the second convolution's three passes) does fewer. Each call runs as a step of {@code train} runs, its outputs in the arrays of the step before.
+     * pass's multiply-adds, also where Winograd's way (the second convolution's three passes) does fewer. Each call
+     * runs as a step of {@code train} runs, its outputs in the arrays of the step before.
      */
     private void conv(PrintWriter out, int side, int in, int filters, double peak) {
         Generator random = Generator.fromSeed(2);

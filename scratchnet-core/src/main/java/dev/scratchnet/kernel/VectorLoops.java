@@ -260,7 +260,6 @@ final class VectorLoops implements Loops {
         }
     }
 
-    /** A vector of the row at a time, kept in a register down the rows. */
     /**
      * A column of cells at a time ({@code Bᵀ·d}, into {@code v}), then a row of {@code v} at a time, in place: small
      * loops, where the whole tile written out as one block of vector code was too large for C2 to inline its parts
@@ -342,6 +341,7 @@ final class VectorLoops implements Loops {
         ScalarLoops.winogradOutputs(m, mOff, mStride, out, bias, biasOff, y, yOff, rowStride, rows, cols, whole);
     }
 
+    /** A vector of the row at a time, kept in a register down the rows. */
     @Override
     public void addToRows(float[] x, int xOff, int rows, int length, float[] row, int rowOff) {
         int whole = S.loopBound(length);

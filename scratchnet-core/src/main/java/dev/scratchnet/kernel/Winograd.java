@@ -132,8 +132,8 @@ final class Winograd {
     }
 
     /** Tile {@code t}'s transform into {@code v}: the 4x4 cells of {@code image} from row {@code top} and column {@code left}. */
-    private static void transformTile(Loops loops, float[] x, int xOff, Convolution.Geometry g, int image, int top, int left, float[] cells, float[] v,
-                                      int vOff, int vStride) {
+    private static void transformTile(Loops loops, float[] x, int xOff, Convolution.Geometry g, int image, int top, int left, float[] cells,
+                                      float[] v, int vOff, int vStride) {
         int c = g.c();
         if (top >= 0 && top + 4 <= g.h() && left >= 0 && left + 4 <= g.w()) {
             loops.winogradTile(x, xOff + ((image * g.h() + top) * g.w() + left) * c, g.w() * c, c, v, vOff, vStride);

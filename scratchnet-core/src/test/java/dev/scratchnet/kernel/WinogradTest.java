@@ -82,7 +82,8 @@ class WinogradTest {
             Convolution.filterGradient(x, 3, g, dy, 4, out, df);
             for (int i = 0; i < df.length; i++) {
                 if (!(Math.abs(df[i] - exact[i]) <= 8 * Math.ulp(1f) * size[i])) {
-                    fail(Arrays.toString(s) + ": filters' gradient " + i + " is " + df[i] + ", the sum " + exact[i] + " (terms' sizes " + size[i] + ")");
+                    fail(Arrays.toString(s) + ": filters' gradient " + i + " is " + df[i] + ", the sum " + exact[i] + " (terms' sizes "
+                            + size[i] + ")");
                 }
             }
         }
