@@ -82,9 +82,8 @@ public final class Convolution {
 
     /**
      * {@code df [kh·kw·c, out] = windowsᵀ · dy}, {@code dy [windows, out]} from {@code dyOff}: the sum of one product
-     * per block. The windows form two halves, each summed block by block on a core of its own, then added: a cut
-     * that depends on the shapes alone, so the sum is the same on any number of threads. 3x3 filters between 16
-     * channels or more take {@link Winograd}'s way instead.
+     * per block, in two halves ({@link #sumInHalves}). 3x3 filters between 16 channels or more take {@link Winograd}'s
+     * way instead.
      */
     public static void filterGradient(float[] x, int xOff, Geometry g, float[] dy, int dyOff, int out, float[] df) {
         if (Winograd.applies(g, out)) {
@@ -93,23 +92,41 @@ public final class Convolution {
         }
         int k = g.windowSize(), rows = g.windows(), block = g.blockRows();
         MatMul product = Kernels.matMul();
-        int halves = rows >= 2 * block && (long) rows * k * out >= MatMul.PARALLEL_THRESHOLD ? 2 : 1;
+        boolean inHalves = rows >= 2 * block && (long) rows * k * out >= MatMul.PARALLEL_THRESHOLD;
+        sumInHalves(rows, block, inHalves, df, (first, count, into) -> {
+            float[] windows = windowsBuffer(block * k);
+            copyWindows(x, xOff, g, first, count, windows);
+            product.product(windows, 0, 1, k, dy, dyOff + first * out, out, 1, into, 0, k, out, count);
+        });
+    }
+
+    /** The terms of rows {@code [first, first + count)} of a sum, written over {@code into} (not added to it). */
+    @FunctionalInterface
+    interface BlockTerms {
+        void write(int first, int count, float[] into);
+    }
+
+    /**
+     * {@code sum} (every element written) as the sum of the terms of {@code rows} rows, a block of at most {@code block}
+     * rows at a time. With {@code inHalves}, the rows form two halves, each summed block by block on a core of its own,
+     * then added: a cut that depends on the shapes alone, so the sum is the same on any number of threads.
+     */
+    static void sumInHalves(int rows, int block, boolean inHalves, float[] sum, BlockTerms terms) {
+        int halves = inHalves ? 2 : 1;
         float[][] sums = new float[halves][];
         Parallel.forEach(halves, half -> {
-            float[] windows = windowsBuffer(block * k), sum = half == 0 ? df : new float[k * out], partial = new float[k * out];
+            float[] own = half == 0 ? sum : new float[sum.length], partial = new float[sum.length];
             int start = share(rows, half, halves), end = share(rows, half + 1, halves);
             for (int first = start; first < end; first += block) {
-                int count = Math.min(block, end - first);
-                copyWindows(x, xOff, g, first, count, windows);
-                product.product(windows, 0, 1, k, dy, dyOff + first * out, out, 1, first == start ? sum : partial, 0, k, out, count);
+                terms.write(first, Math.min(block, end - first), first == start ? own : partial);
                 if (first != start) {
-                    addTo(sum, partial);
+                    addTo(own, partial);
                 }
             }
-            sums[half] = sum;
+            sums[half] = own;
         });
         for (int half = 1; half < halves; half++) {
-            addTo(df, sums[half]);
+            addTo(sum, sums[half]);
         }
     }
 

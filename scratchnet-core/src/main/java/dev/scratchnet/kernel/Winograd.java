@@ -79,56 +79,39 @@ final class Winograd {
     /**
      * {@link Convolution#filterGradient} for 3x3 filters: {@code df [3, 3, c, out]} from {@code dy [windows, out]} at
      * {@code dyOff}, as {@code Gᵀ·(Σ (A·dy·Aᵀ) ⊙ (Bᵀ·d·B))·G} over the tiles (the forward pass's transforms run
-     * backwards): for each of the 16 elements a product {@code [c, tiles]·[tiles, out]}, summed block by block. The
-     * tiles form two halves, each summed on a core of its own, then added: a cut that depends on the shapes alone, so
-     * the sum is the same on any number of threads.
+     * backwards): for each of the 16 elements a product {@code [c, tiles]·[tiles, out]}, summed block by block in two
+     * halves as the windows' way sums its products ({@link Convolution#sumInHalves}).
      */
     static void filterGradient(float[] x, int xOff, Convolution.Geometry g, float[] dy, int dyOff, int out, float[] df) {
         int c = g.c(), tileRows = (g.oh() + 1) / 2, tileCols = (g.ow() + 1) / 2, tiles = g.n() * tileRows * tileCols;
         MatMul product = Kernels.matMul();
         Loops loops = Kernels.loops();
         int blockTiles = blockTiles(c, out), plane = c * out;
-        int halves = tiles >= 2 * blockTiles && (long) tiles * c * out * 16 >= MatMul.PARALLEL_THRESHOLD ? 2 : 1;
-        float[][] sums = new float[halves][];
-        Parallel.forEach(halves, half -> {
+        boolean inHalves = tiles >= 2 * blockTiles && (long) tiles * c * out * 16 >= MatMul.PARALLEL_THRESHOLD;
+        float[] sum = new float[16 * plane];
+        Convolution.sumInHalves(tiles, blockTiles, inHalves, sum, (first, count, into) -> {
             float[][] buffers = buffers(blockTiles, c, out);
-            float[] v = buffers[0], m = buffers[1], cells = buffers[2], sum = new float[16 * plane], partial = new float[16 * plane];
-            int start = (int) ((long) tiles * half / halves), end = (int) ((long) tiles * (half + 1) / halves);
-            for (int first = start; first < end; first += blockTiles) {
-                int count = Math.min(blockTiles, end - first);
-                for (int t = 0; t < count; t++) {
-                    int tile = first + t, image = tile / (tileRows * tileCols);
-                    int oy = tile % (tileRows * tileCols) / tileCols * 2, ox = tile % tileCols * 2;
-                    transformTile(loops, x, xOff, g, image, oy - g.padTop(), ox - g.padLeft(), cells, v, t * c, blockTiles * c);
-                    int at = dyOff + ((image * g.oh() + oy) * g.ow() + ox) * out;
-                    if (oy + 2 <= g.oh() && ox + 2 <= g.ow()) {
-                        loops.winogradGradientTile(dy, at, g.ow() * out, out, m, t * out, blockTiles * out);
-                    } else {
-                        Arrays.fill(cells, 0, 4 * out, 0f);
-                        for (int r = 0; r < Math.min(2, g.oh() - oy); r++) {
-                            System.arraycopy(dy, at + r * g.ow() * out, cells, 2 * r * out, Math.min(2, g.ow() - ox) * out);
-                        }
-                        loops.winogradGradientTile(cells, 0, 2 * out, out, m, t * out, blockTiles * out);
+            float[] v = buffers[0], m = buffers[1], cells = buffers[2];
+            for (int t = 0; t < count; t++) {
+                int tile = first + t, image = tile / (tileRows * tileCols);
+                int oy = tile % (tileRows * tileCols) / tileCols * 2, ox = tile % tileCols * 2;
+                transformTile(loops, x, xOff, g, image, oy - g.padTop(), ox - g.padLeft(), cells, v, t * c, blockTiles * c);
+                int at = dyOff + ((image * g.oh() + oy) * g.ow() + ox) * out;
+                if (oy + 2 <= g.oh() && ox + 2 <= g.ow()) {
+                    loops.winogradGradientTile(dy, at, g.ow() * out, out, m, t * out, blockTiles * out);
+                } else {
+                    Arrays.fill(cells, 0, 4 * out, 0f);
+                    for (int r = 0; r < Math.min(2, g.oh() - oy); r++) {
+                        System.arraycopy(dy, at + r * g.ow() * out, cells, 2 * r * out, Math.min(2, g.ow() - ox) * out);
                     }
-                }
-                for (int e = 0; e < 16; e++) {
-                    product.product(v, e * blockTiles * c, 1, c, m, e * blockTiles * out, out, 1, first == start ? sum : partial, e * plane, c, out,
-                            count);
-                }
-                if (first != start) {
-                    for (int i = 0; i < sum.length; i++) {
-                        sum[i] += partial[i];
-                    }
+                    loops.winogradGradientTile(cells, 0, 2 * out, out, m, t * out, blockTiles * out);
                 }
             }
-            sums[half] = sum;
+            for (int e = 0; e < 16; e++) {
+                product.product(v, e * blockTiles * c, 1, c, m, e * blockTiles * out, out, 1, into, e * plane, c, out, count);
+            }
         });
-        for (int half = 1; half < halves; half++) {
-            for (int i = 0; i < sums[0].length; i++) {
-                sums[0][i] += sums[half][i];
-            }
-        }
-        gradientFromTransforms(sums[0], plane, df);
+        gradientFromTransforms(sum, plane, df);
     }
 
     /** Tile {@code t}'s transform into {@code v}: the 4x4 cells of {@code image} from row {@code top} and column {@code left}. */
