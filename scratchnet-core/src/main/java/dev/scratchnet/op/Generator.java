@@ -126,7 +126,7 @@ public final class Generator {
      */
     void atLeast(double threshold, float[] out) {
         float rounded = (float) threshold;
-        mask(lowest(v -> (float) (v * 0x1.0p-53) >= rounded), out, null, out.length);
+        mask(lowest(v -> (float) (v * 0x1.0p-53) >= rounded), out, null);
     }
 
     /**
@@ -134,7 +134,7 @@ public final class Generator {
      * {@code threshold}, else 0.
      */
     void atLeast(double threshold, double[] out) {
-        mask(lowest(v -> v * 0x1.0p-53 >= threshold), null, out, out.length);
+        mask(lowest(v -> v * 0x1.0p-53 >= threshold), null, out);
     }
 
     /** The smallest 53-bit integer v for which {@code passes} holds, which is monotone in v (2^53 where none does). */
@@ -152,11 +152,12 @@ public final class Generator {
     }
 
     /**
-     * 1 where the 53 bits of the next {@code n} values are at least {@code passing}, else 0, into {@code float32} or
-     * {@code float64} (the other is null); the stream then skips past them.
+     * 1 where the 53 bits of the stream's next values are at least {@code passing}, else 0, into the whole of
+     * {@code float32} or of {@code float64} (the other is null); the stream then skips past them.
      */
-    private void mask(long passing, float[] float32, double[] float64, int n) {
+    private void mask(long passing, float[] float32, double[] float64) {
         long first = seed, step = gamma;
+        int n = float32 != null ? float32.length : float64.length;
         int parts = n < PARALLEL_THRESHOLD ? 1 : Parallel.threads();
         Parallel.forEach(parts, part -> {
             for (int i = (int) ((long) n * part / parts), end = (int) ((long) n * (part + 1) / parts); i < end; i++) {
