@@ -98,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
         matmul(out, "hidden 1024 [512,784]·[784,1024]", 512, 784, 1024, false, false, peak);
         out.println();
         out.println("conv2d (NHWC, 3x3, SAME; GFLOP/s of the windows' multiply-adds)  ms    GFLOP/s  of peak");
-        conv(out, 28, 1, 32, peak);
+        pooledConv(out, 28, 32, peak);
         conv(out, 14, 32, 64, peak);
         out.println();
         out.println("max pooling (2x2, VALID; the gradient routed to each window's winner)    ms      GB/s");
@@ -165,10 +165,9 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * A batch of 64 [side, side, in] images with [3, 3, in, filters] filters: the forward convolution, the gradient for
-     * the images (not for a single input channel: the first convolution's images, which training never needs it for)
-     * and the one for the filters, each the op a training step runs, timed alone. Each is counted as the forward
-     * pass's multiply-adds, also where Winograd's way (the second convolution's three passes) does fewer. Each call
-     * runs as a step of {@code train} runs, its outputs in the arrays of the step before.
+     * the images and the one for the filters, each the kernel a training step runs, timed alone. Each is counted as the
+     * forward pass's multiply-adds, also where Winograd's way (the second convolution's three passes) does fewer. Each
+     * call runs as a step of {@code train} runs, its outputs in the arrays of the step before.
      */
     private void conv(PrintWriter out, int side, int in, int filters, double peak) {
         Generator random = Generator.fromSeed(2);
@@ -178,10 +177,25 @@ final class BenchCommand implements Callable<Integer> {
         double flops = 2.0 * 64 * side * side * 9 * in * filters;
         String name = String.format("[64,%d,%d,%d] * [3,3,%d,%d]", side, side, in, in, filters);
         convRow(out, name + "  forward", time(inSteps(() -> Nn.conv2d(x, f, 1, Nn.Padding.SAME)), flops), flops, peak);
-        if (in > 1) {
-            convRow(out, name + "  image grad", time(inSteps(() -> Nn.conv2dBackpropInput(dy, f, 1, 1, 1, 1)), flops), flops, peak);
-        }
+        convRow(out, name + "  image grad", time(inSteps(() -> Nn.conv2dBackpropInput(dy, f, 1, 1, 1, 1)), flops), flops, peak);
         convRow(out, name + "  filter grad", time(inSteps(() -> Nn.conv2dBackpropFilter(x, dy, 3, 3, 1, 1, 1, 1)), flops), flops, peak);
+    }
+
+    /**
+     * The CNN's first convolution, on a batch of 64 [side, side, 1] images, with the 2x2 max pooling after it, as
+     * training runs them (one op, {@code Nn.conv2dMaxPool}): the forward pass and the filters' gradient (timed as the
+     * pass with it less the pass alone; the images need none). Counted as the convolution's multiply-adds.
+     */
+    private void pooledConv(PrintWriter out, int side, int filters, double peak) {
+        Generator random = Generator.fromSeed(2);
+        Tensor x = random.normal(new int[] {64, side, side, 1}, 0, 1);
+        Variable f = new Variable(random.normal(new int[] {3, 3, 1, filters}, 0, 0.1));
+        Tensor dy = random.normal(new int[] {64, side / 2, side / 2, filters}, 0, 1);
+        double flops = 2.0 * 64 * side * side * 9 * filters;
+        String name = String.format("[64,%d,%d,1] * [3,3,1,%d], 2x2 max pool", side, side, filters);
+        double forward = time(inSteps(() -> Nn.conv2dMaxPool(x, f, null, Nn.Padding.SAME, 2)), flops);
+        convRow(out, name + "  forward", forward, flops, peak);
+        convRow(out, name + "  filter grad", backward(v -> Nn.conv2dMaxPool(x, v, null, Nn.Padding.SAME, 2), f, dy, forward, flops), flops, peak);
     }
 
     /**

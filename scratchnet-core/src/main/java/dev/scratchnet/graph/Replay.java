@@ -60,6 +60,8 @@ final class Replay {
                 (int) a.get("strideW"), (Nn.Padding) a.get("padding"), (double) a.get("pad")));
         TABLE.put("conv2d", (x, a) -> Nn.conv2d(x[0], x[1], x.length > 2 ? x[2] : null, (int) a.get("padTop"), (int) a.get("padBottom"),
                 (int) a.get("padLeft"), (int) a.get("padRight")));
+        TABLE.put("conv2dMaxPool", (x, a) -> Nn.conv2dMaxPool(x[0], x[1], x.length > 2 ? x[2] : null, (int) a.get("padTop"), (int) a.get("padBottom"),
+                (int) a.get("padLeft"), (int) a.get("padRight"), (int) a.get("size")));
         TABLE.put("conv2dBackpropFilter", (x, a) -> Nn.conv2dBackpropFilter(x[0], x[1], (int) a.get("kh"), (int) a.get("kw"),
                 (int) a.get("padTop"), (int) a.get("padBottom"), (int) a.get("padLeft"), (int) a.get("padRight")));
         TABLE.put("maxPool2d", (x, a) -> Nn.maxPool2d(x[0], (int) a.get("size"), (int) a.get("stride"), (Nn.Padding) a.get("padding")));

@@ -47,6 +47,31 @@ public interface Loops {
     void maxPoolGradient(float[] dy, int dyOff, int[] from, int batch, int h, int w, int c, int size, int oh, int ow, float[] dx);
 
     /**
+     * One image's convolution and the 2x2 max pooling after it ({@link PooledConvolution}): for each pooling window, its
+     * four outputs {@code Σ_t xp[cell + taps[t]]·filters[t, o]} (fused multiply-adds from zero, in the taps' order,
+     * then plus the bias, null for none, as {@link Convolution#forward} sums them), their maximum into {@code y} and
+     * its place into {@code from} at the same index, as {@link #maxPool} gives them. The image {@code xp} is padded:
+     * output (oy, ox)'s window starts at {@code oy·rowStride + ox·c}. The pooled outputs {@code [ph, pw, out]} go to
+     * {@code y} and {@code from} from {@code yOff}; a place is an index into the convolution's output
+     * {@code [.., ow, out]}, whose image starts at {@code convOff}. {@code cells} holds {@code 4·ph·pw·out} floats of
+     * scratch.
+     */
+    void convolvePooled(float[] xp, int rowStride, int c, int[] taps, float[] filters, int fOff, float[] bias, int biasOff, int out, int ph,
+                        int pw, int ow, float[] cells, float[] y, int yOff, int[] from, int convOff);
+
+    /**
+     * One image's terms of the filters' gradient of {@link #convolvePooled}, added to {@code df [taps, out]}: the pooled
+     * gradient {@code dy} (from {@code dyOff}, laid out as {@code y}) taken at each window's winner ({@code from}, from
+     * {@code fromOff}),
+     * times the winner's window. Each element adds one sum, from zero, over the pooling windows in order and each
+     * window's four cells in row-major order (zero terms where a cell did not win). {@code cells} holds
+     * {@code 4·ph·pw·out} floats of scratch.
+     */
+    void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff, int out,
+                                     int ph,
+                              int pw, int ow, float[] cells, float[] df);
+
+    /**
      * Winograd's F(2x2, 3x3) transform of one 4x4 tile of an NHWC image, {@code Bᵀ·d·B} for each of {@code c} channels:
      * cell (r, q)'s channels are {@code c} values from {@code off + r·rowStride + q·c} in {@code in}; element
      * {@code 4r + q} of the transform goes to {@code c} values from {@code vOff + (4r + q)·vStride} in {@code v}.

@@ -24,6 +24,65 @@ public final class ScalarLoops implements Loops {
     }
 
     @Override
+    public void convolvePooled(float[] xp, int rowStride, int c, int[] taps, float[] filters, int fOff, float[] bias, int biasOff, int out, int ph,
+                               int pw, int ow, float[] cells, float[] y, int yOff, int[] from, int convOff) {
+        convolvePooled(xp, rowStride, c, taps, filters, fOff, bias, biasOff, out, ph, pw, ow, y, yOff, from, convOff);
+    }
+
+    static void convolvePooled(float[] xp, int rowStride, int c, int[] taps, float[] filters, int fOff, float[] bias, int biasOff, int out, int ph,
+                               int pw, int ow, float[] y, int yOff, int[] from, int convOff) {
+        for (int py = 0; py < ph; py++) {
+            for (int px = 0; px < pw; px++) {
+                int at = yOff + (py * pw + px) * out;
+                for (int o = 0; o < out; o++) {
+                    float best = 0f;
+                    int won = -1;
+                    for (int a = 0; a < 4; a++) {
+                        int oy = 2 * py + a / 2, ox = 2 * px + a % 2, corner = oy * rowStride + ox * c;
+                        float sum = 0f;
+                        for (int t = 0; t < taps.length; t++) {
+                            sum = Math.fma(xp[corner + taps[t]], filters[fOff + t * out + o], sum);
+                        }
+                        float v = bias == null ? sum : sum + bias[biasOff + o];
+                        if (a == 0 || Pool.takes(best, v)) {
+                            best = v;
+                            won = convOff + (oy * ow + ox) * out + o;
+                        }
+                    }
+                    y[at + o] = best;
+                    from[at + o] = won;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff, int out,
+                                     int ph,
+                                     int pw, int ow, float[] cells, float[] df) {
+        pooledFilterGradient(xp, rowStride, c, taps, dy, dyOff, from, fromOff, convOff, out, ph, pw, ow, df);
+    }
+
+    static void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff, int out,
+                                     int ph,
+                                     int pw, int ow, float[] df) {
+        for (int t = 0; t < taps.length; t++) {
+            for (int o = 0; o < out; o++) {
+                float sum = 0f;
+                for (int q = 0; q < ph * pw; q++) {
+                    int py = q / pw, px = q % pw;
+                    for (int a = 0; a < 4; a++) {
+                        int oy = 2 * py + a / 2, ox = 2 * px + a % 2;
+                        float g = from[fromOff + q * out + o] == convOff + (oy * ow + ox) * out + o ? dy[dyOff + q * out + o] : 0f;
+                        sum = Math.fma(xp[oy * rowStride + ox * c + taps[t]], g, sum);
+                    }
+                }
+                df[t * out + o] += sum;
+            }
+        }
+    }
+
+    @Override
     public void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride) {
         winogradTile(in, off, rowStride, c, v, vOff, vStride, 0);
     }

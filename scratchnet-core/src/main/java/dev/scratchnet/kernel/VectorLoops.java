@@ -144,6 +144,137 @@ final class VectorLoops implements Loops {
     }
 
     /**
+     * A vector of channels at a time, in two passes over the image's pooling windows (each loop small enough for C2 to
+     * keep its vectors in registers): each window's four sums into {@code cells}, the filters' vector for a tap loaded
+     * once for the four; then each window's maximum and its place. Channel counts that are not whole vectors run
+     * {@link ScalarLoops}.
+     */
+    @Override
+    public void convolvePooled(float[] xp, int rowStride, int c, int[] taps, float[] filters, int fOff, float[] bias, int biasOff, int out, int ph,
+                               int pw, int ow, float[] cells, float[] y, int yOff, int[] from, int convOff) {
+        if (out % L != 0) {
+            ScalarLoops.convolvePooled(xp, rowStride, c, taps, filters, fOff, bias, biasOff, out, ph, pw, ow, y, yOff, from, convOff);
+            return;
+        }
+        for (int o = 0; o < out; o += L) {
+            windowSums(xp, rowStride, c, taps, filters, fOff + o, bias, biasOff + o, out, ph, pw, cells, o);
+        }
+        IntVector lanes = IntVector.zero(INTS).addIndex(1);
+        for (int q = 0, px = 0, cell = convOff; q < ph * pw; q++) {
+            for (int o = 0; o < out; o += L) {
+                int at = 4 * q * out + o;
+                FloatVector s0 = FloatVector.fromArray(S, cells, at), s1 = FloatVector.fromArray(S, cells, at + out);
+                FloatVector s2 = FloatVector.fromArray(S, cells, at + 2 * out), s3 = FloatVector.fromArray(S, cells, at + 3 * out);
+                IntVector place = lanes.add(cell + o);
+                FloatVector best = s0.max(s1);
+                IntVector index = taking(place, best, s0, place.add(out));
+                FloatVector larger = best.max(s2);
+                index = taking(index, larger, best, place.add(ow * out));
+                best = larger.max(s3);
+                index = taking(index, best, larger, place.add(ow * out + out));
+                best.intoArray(y, yOff + q * out + o);
+                index.intoArray(from, yOff + q * out + o);
+            }
+            cell += ++px < pw ? 2 * out : (2 * ow - 2 * (pw - 1)) * out;
+            px %= pw;
+        }
+    }
+
+    /** Each pooling window's four sums for the vector of channels from {@code o}: cell {@code a}'s at {@code (4q + a)·out + o}. */
+    private static void windowSums(float[] xp, int rowStride, int c, int[] taps, float[] filters, int fOff, float[] bias, int biasOff, int out,
+                                   int ph, int pw, float[] cells, int o) {
+        FloatVector b = bias == null ? null : FloatVector.fromArray(S, bias, biasOff);
+        for (int q = 0, px = 0, corner = 0; q < ph * pw; q++) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int t = 0; t < taps.length; t++) {
+                FloatVector f = FloatVector.fromArray(S, filters, fOff + t * out);
+                int cell = corner + taps[t];
+                s0 = FloatVector.broadcast(S, xp[cell]).fma(f, s0);
+                s1 = FloatVector.broadcast(S, xp[cell + c]).fma(f, s1);
+                s2 = FloatVector.broadcast(S, xp[cell + rowStride]).fma(f, s2);
+                s3 = FloatVector.broadcast(S, xp[cell + rowStride + c]).fma(f, s3);
+            }
+            if (b != null) {
+                s0 = s0.add(b);
+                s1 = s1.add(b);
+                s2 = s2.add(b);
+                s3 = s3.add(b);
+            }
+            int at = 4 * q * out + o;
+            s0.intoArray(cells, at);
+            s1.intoArray(cells, at + out);
+            s2.intoArray(cells, at + 2 * out);
+            s3.intoArray(cells, at + 3 * out);
+            corner += ++px < pw ? 2 * c : 2 * rowStride - 2 * (pw - 1) * c;
+            px %= pw;
+        }
+    }
+
+    /**
+     * Two vectors of channels at a time, in two passes: the pooled gradient routed to its winners, each pooling window's
+     * four cells side by side in {@code cells}; then three taps at a time, each term's image value broadcast once for
+     * the two vectors. Windows whose values are not a multiple of three, or channel counts that are not whole pairs
+     * of vectors, run {@link ScalarLoops}.
+     */
+    @Override
+    public void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff, int out,
+                                     int ph,
+                                     int pw, int ow, float[] cells, float[] df) {
+        if (taps.length % 3 != 0 || out % (2 * L) != 0) {
+            ScalarLoops.pooledFilterGradient(xp, rowStride, c, taps, dy, dyOff, from, fromOff, convOff, out, ph, pw, ow, df);
+            return;
+        }
+        IntVector lanes = IntVector.zero(INTS).addIndex(1);
+        for (int q = 0, px = 0, cell = convOff; q < ph * pw; q++) {
+            for (int o = 0; o < out; o += L) {
+                IntVector winner = IntVector.fromArray(INTS, from, fromOff + q * out + o);
+                IntVector gradient = FloatVector.fromArray(S, dy, dyOff + q * out + o).reinterpretAsInts();
+                IntVector place = lanes.add(cell + o);
+                for (int a = 0; a < 4; a++) {
+                    IntVector won = nonZero(winner.lanewise(VectorOperators.XOR, place.add((a / 2 * ow + a % 2) * out))).not();
+                    gradient.and(won).reinterpretAsFloats().intoArray(cells, (4 * q + a) * out + o);
+                }
+            }
+            cell += ++px < pw ? 2 * out : (2 * ow - 2 * (pw - 1)) * out;
+            px %= pw;
+        }
+        for (int t = 0; t < taps.length; t += 3) {
+            for (int o = 0; o < out; o += 2 * L) {
+                threeTaps(xp, rowStride, c, taps[t], taps[t + 1], taps[t + 2], out, ph, pw, cells, o, df, t * out + o);
+            }
+        }
+    }
+
+    /** Taps {@code t0, t1, t2}'s sums for two vectors of channels from {@code o}, added to {@code df}'s rows from {@code at}. */
+    private static void threeTaps(float[] xp, int rowStride, int c, int t0, int t1, int t2, int out, int ph, int pw, float[] cells, int o,
+                                  float[] df, int at) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, b0 = a0, b1 = a0, b2 = a0;
+        for (int q = 0, px = 0, corner = 0; q < ph * pw; q++) {
+            for (int a = 0; a < 4; a++) {
+                int cell = corner + a / 2 * rowStride + a % 2 * c, g = (4 * q + a) * out + o;
+                FloatVector ga = FloatVector.fromArray(S, cells, g), gb = FloatVector.fromArray(S, cells, g + L);
+                FloatVector x0 = FloatVector.broadcast(S, xp[cell + t0]);
+                FloatVector x1 = FloatVector.broadcast(S, xp[cell + t1]);
+                FloatVector x2 = FloatVector.broadcast(S, xp[cell + t2]);
+                a0 = x0.fma(ga, a0);
+                b0 = x0.fma(gb, b0);
+                a1 = x1.fma(ga, a1);
+                b1 = x1.fma(gb, b1);
+                a2 = x2.fma(ga, a2);
+                b2 = x2.fma(gb, b2);
+            }
+            corner += ++px < pw ? 2 * c : 2 * rowStride - 2 * (pw - 1) * c;
+            px %= pw;
+        }
+        FloatVector.fromArray(S, df, at).add(a0).intoArray(df, at);
+        FloatVector.fromArray(S, df, at + L).add(b0).intoArray(df, at + L);
+        FloatVector.fromArray(S, df, at + out).add(a1).intoArray(df, at + out);
+        FloatVector.fromArray(S, df, at + out + L).add(b1).intoArray(df, at + out + L);
+        FloatVector.fromArray(S, df, at + 2 * out).add(a2).intoArray(df, at + 2 * out);
+        FloatVector.fromArray(S, df, at + 2 * out + L).add(b2).intoArray(df, at + 2 * out + L);
+    }
+
+    /**
      * {@code cell} in the lanes where {@code larger}, the maximum of {@code best} and that cell's value, differs from
      * {@code best} in its bits, else {@code index}. The same choice as {@link Pool#argmaxValid}, without a vector
      * compare, which Java 17 does not compile to vector instructions (its mask falls back to Java code).

@@ -9,7 +9,11 @@ import dev.scratchnet.op.Variable;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Layers applied one after another, and the small parameterless ones (pooling, ReLU, flattening, dropout, reshaping). */
+/**
+ * Layers applied one after another, and the small parameterless ones (pooling, ReLU, flattening, dropout, reshaping).
+ * A {@link Conv2D} without activation followed by {@link #maxPool} runs as one op, {@link Nn#conv2dMaxPool}: the same
+ * values and gradients, without the convolution's full-size output in between where its kernels can avoid it.
+ */
 public final class Sequential implements Layer {
     private final List<Layer> layers;
 
@@ -25,8 +29,14 @@ public final class Sequential implements Layer {
     @Override
     public Tensor apply(Tensor x, boolean training) {
         Tensor y = x;
-        for (Layer layer : layers) {
-            y = layer.apply(y, training);
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Conv2D conv && conv.poolsWithItsConvolution() && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof MaxPool pool) {
+                y = conv.applyPooled(y, pool.size());
+                i++;
+            } else {
+                y = layers.get(i).apply(y, training);
+            }
         }
         return y;
     }
@@ -47,7 +57,14 @@ public final class Sequential implements Layer {
      * @return max pooling over {@code size x size} windows, {@code size} apart
      */
     public static Layer maxPool(int size) {
-        return (x, training) -> Nn.maxPool2d(x, size, size, Nn.Padding.VALID);
+        return new MaxPool(size);
+    }
+
+    private record MaxPool(int size) implements Layer {
+        @Override
+        public Tensor apply(Tensor x, boolean training) {
+            return Nn.maxPool2d(x, size, size, Nn.Padding.VALID);
+        }
     }
 
     /**

@@ -72,10 +72,10 @@ public final class Models {
                 // the order of values (a window's maximum is the same cell), on a quarter of the elements.
                 yield new Sequential(
                         Sequential.reshape(side, side, 1),
-                        new Conv2D("conv1", 3, 1, 32, 1, Nn.Padding.SAME, x -> x, random),
+                        new Conv2D("conv1", 3, 1, 32, 1, Nn.Padding.SAME, random),
                         Sequential.maxPool(2),
                         Sequential.relu(),
-                        new Conv2D("conv2", 3, 32, 64, 1, Nn.Padding.SAME, x -> x, random),
+                        new Conv2D("conv2", 3, 32, 64, 1, Nn.Padding.SAME, random),
                         Sequential.maxPool(2),
                         Sequential.relu(),
                         Sequential.flatten(),

@@ -5,6 +5,7 @@ import dev.scratchnet.kernel.Gather;
 import dev.scratchnet.kernel.Im2Col;
 import dev.scratchnet.kernel.Kernels;
 import dev.scratchnet.kernel.Pool;
+import dev.scratchnet.kernel.PooledConvolution;
 import dev.scratchnet.tensor.DType;
 import dev.scratchnet.tensor.Shape;
 import dev.scratchnet.tensor.Storage;
@@ -192,29 +193,11 @@ public final class Nn {
      */
     public static Tensor conv2d(Operand images, Operand filters, Operand bias, int padTop, int padBottom, int padLeft, int padRight) {
         Tensor x = read(images), f = read(filters), b = bias == null ? null : read(bias);
-        checkFilters("conv2d", x, f);
-        sameDType("conv2d", x, f);
-        requireFloating("conv2d", x);
+        checkConvolution("conv2d", x, f, b);
         int kh = f.dim(0), kw = f.dim(1), out = f.dim(3);
-        if (b != null) {
-            sameDType("conv2d", x, b);
-            if (b.rank() != 1 || b.dim(0) != out) {
-                throw new IllegalArgumentException("conv2d: the bias " + b.shape() + " does not fit filters " + f.shape()
-                        + " (one value per output, [" + out + "])");
-            }
-        }
         Convolution.Geometry g = geometry("conv2d", x.shape(), kh, kw, padTop, padBottom, padLeft, padRight);
         long started = Profiler.start();
-        Object y;
-        if (x.dtype() == DType.FLOAT32) {
-            float[] o = OutputLoan.floats(g.windows() * out);
-            Convolution.forward(x.floats(), x.offset(), g, f.floats(), f.offset(), b == null ? null : b.floats(), b == null ? 0 : b.offset(), out, o);
-            y = o;
-        } else {
-            double[] o = new double[g.windows() * out];
-            Convolution.forward(x.doubles(), x.offset(), g, f.doubles(), f.offset(), b == null ? null : b.toDoubleArray(), out, o);
-            y = o;
-        }
+        Tensor result = convolve(x, f, b, g, x.dtype() == DType.FLOAT32 ? OutputLoan.floats(g.windows() * out) : null);
         Profiler.op("conv2d", started, 2.0 * g.windows() * g.windowSize() * out);
         GradientRule rule = (dy, in, o, needed) -> new Tensor[] {
             !needed[0] ? null : conv2dBackpropInput(dy, in[1], padTop, padBottom, padLeft, padRight),
@@ -222,8 +205,117 @@ public final class Nn {
             in.length < 3 || !needed[2] ? null : sum(dy, new int[] {0, 1, 2}, false)
         };
         Map<String, Object> pads = Map.of("padTop", padTop, "padBottom", padBottom, "padLeft", padLeft, "padRight", padRight);
-        Tensor result = Tensor.wrap(Shape.of(g.n(), g.oh(), g.ow(), out), y);
         return b == null ? record("conv2d", pads, result, rule, x, f) : record("conv2d", pads, result, rule, x, f, b);
+    }
+
+    /** The convolution's value, not recorded: float32 into {@code floats} (of the output's length), others into a new array. */
+    private static Tensor convolve(Tensor x, Tensor f, Tensor b, Convolution.Geometry g, float[] floats) {
+        int out = f.dim(3);
+        Object y;
+        if (x.dtype() == DType.FLOAT32) {
+            Convolution.forward(x.floats(), x.offset(), g, f.floats(), f.offset(), b == null ? null : b.floats(), b == null ? 0 : b.offset(), out,
+                    floats);
+            y = floats;
+        } else {
+            double[] o = new double[g.windows() * out];
+            Convolution.forward(x.doubles(), x.offset(), g, f.doubles(), f.offset(), b == null ? null : b.toDoubleArray(), out, o);
+            y = o;
+        }
+        return Tensor.wrap(Shape.of(g.n(), g.oh(), g.ow(), out), y);
+    }
+
+    /**
+     * {@link #conv2d(Operand, Operand, Operand, int, int, int, int)} followed by {@link #maxPool2d} over {@code size x
+     * size} windows {@code size} apart (VALID), as one op: a convolution layer and its pooling, as {@link
+     * dev.scratchnet.layers.Sequential} runs them (TensorFlow's graph optimizer fuses such chains in the same spirit).
+     * The same values and gradients as the two ops one after the other. Where the convolution's windows hold few
+     * values (a first layer's), each 2x2 pooling window's four outputs are computed and compared in the cache and the
+     * full-size output is never written, nor its gradient ({@link PooledConvolution}); otherwise the two ops' kernels
+     * run in turn.
+     *
+     * @param images NHWC images, float32 or float64
+     * @param filters the filters, [kh, kw, c, out]
+     * @param bias the bias, [out], or null for none
+     * @param padTop zero rows above the image
+     * @param padBottom zero rows below it
+     * @param padLeft zero columns left of it
+     * @param padRight zero columns right of it
+     * @param size the pooling windows' side and step
+     * @return the pooled convolution plus the bias, [n, oh / size, ow / size, out]
+     */
+    public static Tensor conv2dMaxPool(Operand images, Operand filters, Operand bias, int padTop, int padBottom, int padLeft, int padRight,
+                                       int size) {
+        Tensor x = read(images), f = read(filters), b = bias == null ? null : read(bias);
+        checkConvolution("conv2dMaxPool", x, f, b);
+        int kh = f.dim(0), kw = f.dim(1), out = f.dim(3);
+        Convolution.Geometry g = geometry("conv2dMaxPool", x.shape(), kh, kw, padTop, padBottom, padLeft, padRight);
+        Shape convolved = Shape.of(g.n(), g.oh(), g.ow(), out);
+        Windows pooling = Windows.of("conv2dMaxPool", convolved, size, size, size, size, Padding.VALID);
+        if (pooling.oh < 1 || pooling.ow < 1) {
+            throw new IllegalArgumentException("conv2dMaxPool: " + size + "x" + size + " pooling windows do not fit the convolution's " + g.oh() + "x"
+                    + g.ow() + " outputs");
+        }
+        boolean fused = x.dtype() == DType.FLOAT32 && PooledConvolution.applies(g, size);
+        long started = Profiler.start();
+        int[] from = StepBuffers.ints(g.n() * pooling.oh * pooling.ow * out);
+        Tensor y;
+        if (fused) {
+            float[] o = StepBuffers.floats(from.length);
+            PooledConvolution.forward(x.floats(), x.offset(), g, f.floats(), f.offset(), b == null ? null : b.floats(), b == null ? 0 : b.offset(), out,
+                    o, from);
+            y = Tensor.wrap(Shape.of(g.n(), pooling.oh, pooling.ow, out), o);
+        } else {
+            y = maxPoolValues(convolve(x, f, b, g, x.dtype() == DType.FLOAT32 ? StepBuffers.floats(convolved.size()) : null), pooling, from);
+        }
+        Profiler.op("conv2dMaxPool", started, 2.0 * g.windows() * g.windowSize() * out);
+        GradientRule rule = (dy, in, o, needed) -> {
+            Tensor routed = needed[0] || needed[1] && !fused ? routeBack(dy, from, convolved, pooling) : null;
+            return new Tensor[] {
+                !needed[0] ? null : conv2dBackpropInput(routed, in[1], padTop, padBottom, padLeft, padRight),
+                !needed[1] ? null : fused ? pooledFilterGradient(in[0], dy, from, g, pooling, padTop, padBottom, padLeft, padRight)
+                        : conv2dBackpropFilter(in[0], routed, kh, kw, padTop, padBottom, padLeft, padRight),
+                in.length < 3 || !needed[2] ? null : sum(dy, new int[] {0, 1, 2}, false)
+            };
+        };
+        Map<String, Object> attributes = Map.of("padTop", padTop, "padBottom", padBottom, "padLeft", padLeft, "padRight", padRight, "size", size);
+        return b == null ? record("conv2dMaxPool", attributes, y, rule, x, f) : record("conv2dMaxPool", attributes, y, rule, x, f, b);
+    }
+
+    /**
+     * {@link #conv2dMaxPool(Operand, Operand, Operand, int, int, int, int, int)} with stride 1 and the padding of
+     * {@link #conv2d(Operand, Operand, Operand, int, Padding)}.
+     *
+     * @param images NHWC images, float32 or float64
+     * @param filters the filters, [kh, kw, c, out]
+     * @param bias the bias, [out], or null for none
+     * @param padding how the convolution's windows meet the border
+     * @param size the pooling windows' side and step
+     * @return the pooled convolution plus the bias
+     */
+    public static Tensor conv2dMaxPool(Operand images, Operand filters, Operand bias, Padding padding, int size) {
+        Tensor x = read(images), f = read(filters);
+        checkFilters("conv2dMaxPool", x, f);
+        Windows g = Windows.of("conv2dMaxPool", x.shape(), f.dim(0), f.dim(1), 1, 1, padding);
+        return conv2dMaxPool(x, f, bias, g.padTop, g.oh + f.dim(0) - 1 - g.h - g.padTop, g.padLeft, g.ow + f.dim(1) - 1 - g.w - g.padLeft, size);
+    }
+
+    /**
+     * The filters' gradient of a fused {@link #conv2dMaxPool} from the pooled gradient and the winners' places. Its own
+     * gradients are those of {@link #conv2dBackpropFilter} of the gradient routed back to the winners.
+     */
+    private static Tensor pooledFilterGradient(Tensor x, Tensor dy, int[] from, Convolution.Geometry g, Windows pooling, int padTop, int padBottom,
+                                               int padLeft, int padRight) {
+        int out = dy.dim(3);
+        long started = Profiler.start();
+        float[] df = OutputLoan.floats(g.windowSize() * out);
+        PooledConvolution.filterGradient(x.floats(), x.offset(), g, dy.floats(), dy.offset(), from, out, df);
+        Profiler.op("conv2dMaxPoolBackpropFilter", started, 2.0 * g.windows() * g.windowSize() * out);
+        Shape convolved = Shape.of(g.n(), g.oh(), g.ow(), out);
+        return record("conv2dMaxPoolBackpropFilter", Tensor.wrap(Shape.of(g.kh(), g.kw(), g.c(), out), df), (ddf, in, o, needed) -> new Tensor[] {
+            !needed[0] ? null : conv2dBackpropInput(routeBack(in[1], from, convolved, pooling), ddf, padTop, padBottom, padLeft, padRight),
+            !needed[1] ? null : reshape(gather(reshape(conv2d(in[0], ddf, padTop, padBottom, padLeft, padRight), -1), Tensor.of(from), 0),
+                    in[1].shape().dims())
+        }, x, dy);
     }
 
     /**
@@ -297,6 +389,19 @@ public final class Nn {
         return conv2d(dy, transpose(turned, 0, 1, 3, 2), kh - 1 - padTop, kh - 1 - padBottom, kw - 1 - padLeft, kw - 1 - padRight);
     }
 
+    private static void checkConvolution(String op, Tensor x, Tensor f, Tensor b) {
+        checkFilters(op, x, f);
+        sameDType(op, x, f);
+        requireFloating(op, x);
+        if (b != null) {
+            sameDType(op, x, b);
+            if (b.rank() != 1 || b.dim(0) != f.dim(3)) {
+                throw new IllegalArgumentException(op + ": the bias " + b.shape() + " does not fit filters " + f.shape() + " (one value per output, ["
+                        + f.dim(3) + "])");
+            }
+        }
+    }
+
     private static void checkFilters(String op, Tensor x, Tensor f) {
         if (f.rank() != 4 || x.rank() != 4 || f.dim(2) != x.dim(3)) {
             throw new IllegalArgumentException(op + ": images " + x.shape() + " (NHWC) and filters " + f.shape()
@@ -337,17 +442,29 @@ public final class Nn {
         Tensor x = read(images);
         Windows g = Windows.of("maxPool2d", x.shape(), size, size, stride, stride, padding);
         long started = Profiler.start();
-        int n = x.dim(0), exampleSize = g.h * g.w * g.c, outSize = n * g.oh * g.ow * g.c;
+        int outSize = x.dim(0) * g.oh * g.ow * g.c;
         // Where each maximum came from routes the gradient back; when nothing records the op, nothing will ask for it.
         boolean recorded = !Recording.active().isEmpty();
         int[] from = recorded || padding != Padding.VALID || x.dtype() != DType.FLOAT32 ? StepBuffers.ints(outSize) : null;
-        // SAME pads less than a window on each side, so every window holds a cell of the image and has a winner.
+        Tensor y = maxPoolValues(x, g, from);
+        Profiler.op("maxPool2d", started, 0);
+        return record("maxPool2d", Map.of("size", size, "stride", stride, "padding", padding), y,
+                (dy, xs, o, needed) -> new Tensor[] {routeBack(dy, from, xs[0].shape(), padding == Padding.VALID && stride == size ? g : null)}, x);
+    }
+
+    /**
+     * Each window's maximum, not recorded, and where it came from into {@code from} (null for none, float32 VALID
+     * windows only). SAME pads less than a window on each side, so every window holds a cell of the image and has a
+     * winner.
+     */
+    private static Tensor maxPoolValues(Tensor x, Windows g, int[] from) {
+        int n = x.dim(0), exampleSize = g.h * g.w * g.c, outSize = n * g.oh * g.ow * g.c, size = g.kh;
         Object out;
         if (x.dtype() == DType.FLOAT32) {
             float[] in = x.floats(), o = StepBuffers.floats(outSize);
             int off = x.offset();
-            if (padding == Padding.VALID) {
-                Kernels.loops().maxPool(in, off, n, g.h, g.w, g.c, size, stride, g.oh, g.ow, from, o);
+            if (g.padding == Padding.VALID) {
+                Kernels.loops().maxPool(in, off, n, g.h, g.w, g.c, size, g.sh, g.oh, g.ow, from, o);
             } else {
                 Pool.argmax(n, exampleSize, g.map(), size * size, g.c, (a, b) -> Pool.takes(in[off + b], in[off + a]), from);
                 Gather.gather(in, off, from, o);
@@ -359,10 +476,7 @@ public final class Nn {
             Gather.gather(in, 0, from, o);
             out = Storage.convert(o, 0, outSize, x.dtype());
         }
-        Tensor y = Tensor.wrap(Shape.of(n, g.oh, g.ow, g.c), out);
-        Profiler.op("maxPool2d", started, 0);
-        return record("maxPool2d", Map.of("size", size, "stride", stride, "padding", padding), y,
-                (dy, xs, o, needed) -> new Tensor[] {routeBack(dy, from, xs[0].shape(), padding == Padding.VALID && stride == size ? g : null)}, x);
+        return Tensor.wrap(Shape.of(n, g.oh, g.ow, g.c), out);
     }
 
     /**

@@ -1,11 +1,13 @@
 package dev.scratchnet.layers;
 
+import dev.scratchnet.graph.Graph;
 import dev.scratchnet.op.Generator;
 import dev.scratchnet.op.Initializers;
 import dev.scratchnet.op.Nn;
 import dev.scratchnet.op.Ops;
 import dev.scratchnet.op.Tensor;
 import dev.scratchnet.op.Variable;
+import dev.scratchnet.tensor.DType;
 import dev.scratchnet.tensor.Shape;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,22 @@ class LayersTest {
         Tensor x = Tensor.ones(5, 16);
         assertEquals(Shape.of(5, 3), model.apply(x, true).shape());
         assertArrayEquals(model.apply(x, false).toFloatArray(), model.apply(x, false).toFloatArray(), "no dropout outside training");
+    }
+
+    /** A convolution without activation and the pooling after it run as one op, with the two layers' values. */
+    @Test
+    void aConvolutionAndItsPoolingRunAsOneOp() {
+        Conv2D conv = new Conv2D("c", 3, 1, 4, 1, Nn.Padding.SAME, Generator.fromSeed(2));
+        Sequential model = new Sequential(Sequential.reshape(6, 6, 1), conv, Sequential.maxPool(2));
+        Tensor x = Generator.fromSeed(3).uniform(new int[] {2, 36}, -1, 1, DType.FLOAT32);
+        Graph graph = Graph.trace(model, x);
+        assertEquals(List.of("reshape", "conv2dMaxPool"), graph.nodes().stream().map(Graph.Node::op).toList());
+        Tensor twoLayers = Nn.maxPool2d(conv.apply(x.reshape(2, 6, 6, 1), false), 2, 2, Nn.Padding.VALID);
+        assertArrayEquals(twoLayers.toFloatArray(), model.apply(x, false).toFloatArray());
+        Sequential withActivation = new Sequential(Sequential.reshape(6, 6, 1),
+                new Conv2D("r", 3, 1, 4, 1, Nn.Padding.SAME, Ops::relu, Generator.fromSeed(2)), Sequential.maxPool(2));
+        assertEquals(List.of("reshape", "conv2d", "relu", "maxPool2d"), Graph.trace(withActivation, x).nodes().stream().map(Graph.Node::op).toList(),
+                "an activation in between keeps the ops apart");
     }
 
     @Test

@@ -224,6 +224,67 @@ class NnTest {
     }
 
     @Test
+    void aConvolutionWithItsPoolingIsTheTwoOps() {
+        int[][] pads = {{1, 1, 1, 1}, {0, 1, 2, 0}, {-1, 0, 0, 1}};
+        for (int[] p : pads) {
+            Tensor x = rand(2, 6, 7, 3), f = rand(3, 3, 3, 4), b = rand(4);
+            Tensor twoOps = maxPool2d(conv2d(x, f, b, p[0], p[1], p[2], p[3]), 2, 2, Padding.VALID);
+            assertArrayEquals(twoOps.toDoubleArray(), conv2dMaxPool(x, f, b, p[0], p[1], p[2], p[3], 2).toDoubleArray());
+            GradientCheck.assertGradients(v -> conv2dMaxPool(v.get(0), v.get(1), v.get(2), p[0], p[1], p[2], p[3], 2), List.of(x, f, b), 1e-6);
+        }
+        GradientCheck.assertGradients(v -> conv2dMaxPool(v.get(0), v.get(1), null, Padding.SAME, 3), List.of(rand(1, 7, 6, 2), rand(2, 2, 2, 3)),
+                1e-6);
+        Tensor x = rand(2, 5, 5, 1), f = rand(3, 3, 1, 2);
+        assertArrayEquals(maxPool2d(conv2d(x, f, 1, Padding.SAME), 2, 2, Padding.VALID).toDoubleArray(),
+                conv2dMaxPool(x, f, null, Padding.SAME, 2).toDoubleArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> conv2dMaxPool(x, f, null, Padding.VALID, 4));
+        assertEquals("conv2dMaxPool: 4x4 pooling windows do not fit the convolution's 3x3 outputs", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> conv2dMaxPool(x, f, rand(3), Padding.SAME, 2));
+        assertTrue(e.getMessage().startsWith("conv2dMaxPool: the bias [3] does not fit filters [3, 3, 1, 2]"), e.getMessage());
+    }
+
+    /**
+     * Float32 images of one channel take the fused kernels: the outputs are the two ops' to the bit, the gradients and
+     * the filters' gradient's own gradients theirs up to rounding (the fused filters' gradient sums in its own order).
+     */
+    @Test
+    void theFusedKernelsGiveTheTwoOpsGradients() {
+        Tensor x = Ops.cast(rand(4, 8, 8, 1), DType.FLOAT32), f = Ops.cast(rand(3, 3, 1, 32), DType.FLOAT32);
+        Tensor b = Ops.cast(rand(32), DType.FLOAT32), w = Ops.cast(rand(4, 4, 4, 32), DType.FLOAT32), v = Ops.cast(rand(3, 3, 1, 32), DType.FLOAT32);
+        List<Tensor> fused = firstAndSecondGradients(t -> conv2dMaxPool(t.get(0), t.get(1), t.get(2), Padding.SAME, 2), x, f, b, w, v);
+        List<Tensor> twoOps = firstAndSecondGradients(t -> maxPool2d(conv2d(t.get(0), t.get(1), t.get(2), 1, Padding.SAME), 2, 2, Padding.VALID),
+                x, f, b, w, v);
+        assertArrayEquals(twoOps.get(0).toFloatArray(), fused.get(0).toFloatArray(), "the outputs");
+        String[] names = {"outputs", "images' gradient", "filters' gradient", "bias's gradient", "images' second gradient", "weights' second gradient"};
+        for (int i = 1; i < names.length; i++) {
+            assertArrayEquals(twoOps.get(i).toDoubleArray(), fused.get(i).toDoubleArray(), 1e-5, names[i]);
+        }
+    }
+
+    /**
+     * The op's output; the gradients of {@code Σ op(x, f, b)·w} for x, f and b; and the gradients, for x and w, of
+     * {@code Σ (its filters' gradient)·v}.
+     */
+    private static List<Tensor> firstAndSecondGradients(java.util.function.Function<List<Tensor>, Tensor> op, Tensor x, Tensor f, Tensor b,
+                                                        Tensor w, Tensor v) {
+        try (GradientTape outer = new GradientTape()) {
+            outer.watch(x);
+            outer.watch(w);
+            Tensor y;
+            List<Tensor> first;
+            try (GradientTape inner = new GradientTape()) {
+                inner.watch(x);
+                inner.watch(f);
+                inner.watch(b);
+                y = op.apply(List.of(x, f, b));
+                first = inner.gradient(Ops.sum(Ops.mul(y, w)), List.of(x, f, b));
+            }
+            List<Tensor> second = outer.gradient(Ops.sum(Ops.mul(first.get(1), v)), List.of(x, w));
+            return List.of(y, first.get(0), first.get(1), first.get(2), second.get(0), second.get(1));
+        }
+    }
+
+    @Test
     void dropoutZeroesAndRescales() {
         Tensor x = Tensor.ones(DType.FLOAT64, 10000);
         double[] d = dropout(x, 0.25, Generator.fromSeed(3), true).toDoubleArray();

@@ -151,6 +151,8 @@ public final class OnnxExport {
             case "extractPatches" -> patches(x, in.get(0), a);
             case "conv2d" -> conv2d(x, in.get(1), in.size() > 2 ? name(in.get(2)) : null, a);
             case "maxPool2d" -> maxPool(x, in.get(0), a);
+            case "conv2dMaxPool" -> maxPool(conv2d(x, in.get(1), in.size() > 2 ? name(in.get(2)) : null, a), (int) a.get("size"), (int) a.get("size"),
+                    new long[] {0, 0}, new long[] {0, 0});
             default -> throw new IllegalArgumentException("onnx export: the op '" + node.op() + "' has no ONNX form here (it is a loss, a custom "
                     + "gradient or part of a gradient); export the model's inference pass");
         };
@@ -218,7 +220,11 @@ public final class OnnxExport {
     private String maxPool(String x, Graph.Value image, Map<String, Object> a) {
         int size = (int) a.get("size"), stride = (int) a.get("stride");
         Nn.Padding padding = (Nn.Padding) a.get("padding");
-        long[] ph = samePads(image.shape().dim(1), size, stride, padding), pw = samePads(image.shape().dim(2), size, stride, padding);
+        return maxPool(x, size, stride, samePads(image.shape().dim(1), size, stride, padding), samePads(image.shape().dim(2), size, stride, padding));
+    }
+
+    /** One ONNX MaxPool between transposes to NCHW and back, with the rows' and columns' pads before and after. */
+    private String maxPool(String x, int size, int stride, long[] ph, long[] pw) {
         String nchw = add("Transpose", new AttributeProto[] {ints("perm", 0, 3, 1, 2)}, x);
         String pooled = add("MaxPool", new AttributeProto[] {ints("kernel_shape", size, size), ints("strides", stride, stride),
                 ints("pads", ph[0], pw[0], ph[1], pw[1])}, nchw);
