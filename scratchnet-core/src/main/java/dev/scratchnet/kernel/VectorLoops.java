@@ -156,15 +156,25 @@ final class VectorLoops implements Loops {
             ScalarLoops.convolvePooled(xp, rowStride, c, taps, filters, fOff, bias, biasOff, out, ph, pw, ow, y, yOff, from, convOff);
             return;
         }
-        for (int o = 0; o < out; o += L) {
-            windowSums(xp, rowStride, c, taps, filters, fOff + o, bias, biasOff + o, out, ph, pw, cells, o);
+        for (int py = 0; py < ph; py++) {
+            for (int o = 0; o < out; o += 2 * L) {
+                windowSums(xp, 2 * py * rowStride, rowStride, c, taps, filters, fOff, bias, biasOff, out, pw, cells, o, Math.min(o + L, out - L));
+            }
+            rowMaxima(cells, out, pw, ow, convOff + 2 * py * ow * out, y, from, yOff + py * pw * out);
         }
+    }
+
+    /**
+     * A row of {@code pw} pooling windows' maxima and their places from their four sums in {@code cells}; the row's
+     * first cell is {@code cell} in the convolution's output, its first output {@code at} in {@code y} and {@code from}.
+     */
+    private static void rowMaxima(float[] cells, int out, int pw, int ow, int cell, float[] y, int[] from, int at) {
         IntVector lanes = IntVector.zero(INTS).addIndex(1);
-        for (int q = 0, px = 0, cell = convOff; q < ph * pw; q++) {
+        for (int px = 0; px < pw; px++, cell += 2 * out, at += out) {
             for (int o = 0; o < out; o += L) {
-                int at = 4 * q * out + o;
-                FloatVector s0 = FloatVector.fromArray(S, cells, at), s1 = FloatVector.fromArray(S, cells, at + out);
-                FloatVector s2 = FloatVector.fromArray(S, cells, at + 2 * out), s3 = FloatVector.fromArray(S, cells, at + 3 * out);
+                int sums = 4 * px * out + o;
+                FloatVector s0 = FloatVector.fromArray(S, cells, sums), s1 = FloatVector.fromArray(S, cells, sums + out);
+                FloatVector s2 = FloatVector.fromArray(S, cells, sums + 2 * out), s3 = FloatVector.fromArray(S, cells, sums + 3 * out);
                 IntVector place = lanes.add(cell + o);
                 FloatVector best = s0.max(s1);
                 IntVector index = taking(place, best, s0, place.add(out));
@@ -172,42 +182,51 @@ final class VectorLoops implements Loops {
                 index = taking(index, larger, best, place.add(ow * out));
                 best = larger.max(s3);
                 index = taking(index, best, larger, place.add(ow * out + out));
-                best.intoArray(y, yOff + q * out + o);
-                index.intoArray(from, yOff + q * out + o);
+                best.intoArray(y, at + o);
+                index.intoArray(from, at + o);
             }
-            cell += ++px < pw ? 2 * out : (2 * ow - 2 * (pw - 1)) * out;
-            px %= pw;
         }
     }
 
-    /** Each pooling window's four sums for the vector of channels from {@code o}: cell {@code a}'s at {@code (4q + a)·out + o}. */
-    private static void windowSums(float[] xp, int rowStride, int c, int[] taps, float[] filters, int fOff, float[] bias, int biasOff, int out,
-                                   int ph, int pw, float[] cells, int o) {
-        FloatVector b = bias == null ? null : FloatVector.fromArray(S, bias, biasOff);
-        for (int q = 0, px = 0, corner = 0; q < ph * pw; q++) {
-            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+    /**
+     * The four sums of each of a row's {@code pw} pooling windows, the first window's corner at {@code corner}, for the
+     * vectors of channels from {@code o} and {@code p} (eight independent sums, enough to keep both FMA units busy;
+     * {@code p} may repeat {@code o}): window {@code px}'s cell {@code a} at {@code (4px + a)·out} in {@code cells}.
+     */
+    private static void windowSums(float[] xp, int corner, int rowStride, int c, int[] taps, float[] filters, int fOff, float[] bias, int biasOff,
+                                   int out, int pw, float[] cells, int o, int p) {
+        for (int px = 0; px < pw; px++, corner += 2 * c) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, r0 = s0, r1 = s0, r2 = s0, r3 = s0;
             for (int t = 0; t < taps.length; t++) {
-                FloatVector f = FloatVector.fromArray(S, filters, fOff + t * out);
+                FloatVector f = FloatVector.fromArray(S, filters, fOff + t * out + o), e = FloatVector.fromArray(S, filters, fOff + t * out + p);
                 int cell = corner + taps[t];
-                s0 = FloatVector.broadcast(S, xp[cell]).fma(f, s0);
-                s1 = FloatVector.broadcast(S, xp[cell + c]).fma(f, s1);
-                s2 = FloatVector.broadcast(S, xp[cell + rowStride]).fma(f, s2);
-                s3 = FloatVector.broadcast(S, xp[cell + rowStride + c]).fma(f, s3);
+                FloatVector x0 = FloatVector.broadcast(S, xp[cell]), x1 = FloatVector.broadcast(S, xp[cell + c]);
+                FloatVector x2 = FloatVector.broadcast(S, xp[cell + rowStride]), x3 = FloatVector.broadcast(S, xp[cell + rowStride + c]);
+                s0 = x0.fma(f, s0);
+                r0 = x0.fma(e, r0);
+                s1 = x1.fma(f, s1);
+                r1 = x1.fma(e, r1);
+                s2 = x2.fma(f, s2);
+                r2 = x2.fma(e, r2);
+                s3 = x3.fma(f, s3);
+                r3 = x3.fma(e, r3);
             }
-            if (b != null) {
-                s0 = s0.add(b);
-                s1 = s1.add(b);
-                s2 = s2.add(b);
-                s3 = s3.add(b);
-            }
-            int at = 4 * q * out + o;
-            s0.intoArray(cells, at);
-            s1.intoArray(cells, at + out);
-            s2.intoArray(cells, at + 2 * out);
-            s3.intoArray(cells, at + 3 * out);
-            corner += ++px < pw ? 2 * c : 2 * rowStride - 2 * (pw - 1) * c;
-            px %= pw;
+            int at = 4 * px * out;
+            store(s0, r0, bias, biasOff, o, p, cells, at);
+            store(s1, r1, bias, biasOff, o, p, cells, at + out);
+            store(s2, r2, bias, biasOff, o, p, cells, at + 2 * out);
+            store(s3, r3, bias, biasOff, o, p, cells, at + 3 * out);
         }
+    }
+
+    /** Sums for channels {@code o} and {@code p}, plus the bias (null for none), into {@code cells} from {@code at}. */
+    private static void store(FloatVector s, FloatVector r, float[] bias, int biasOff, int o, int p, float[] cells, int at) {
+        if (bias != null) {
+            s = s.add(FloatVector.fromArray(S, bias, biasOff + o));
+            r = r.add(FloatVector.fromArray(S, bias, biasOff + p));
+        }
+        s.intoArray(cells, at + o);
+        r.intoArray(cells, at + p);
     }
 
     /**
@@ -229,10 +248,10 @@ final class VectorLoops implements Loops {
             for (int o = 0; o < out; o += L) {
                 IntVector winner = IntVector.fromArray(INTS, from, fromOff + q * out + o);
                 IntVector gradient = FloatVector.fromArray(S, dy, dyOff + q * out + o).reinterpretAsInts();
-                IntVector place = lanes.add(cell + o);
+                IntVector offset = winner.sub(lanes.add(cell + o));
                 for (int a = 0; a < 4; a++) {
-                    IntVector won = nonZero(winner.lanewise(VectorOperators.XOR, place.add((a / 2 * ow + a % 2) * out))).not();
-                    gradient.and(won).reinterpretAsFloats().intoArray(cells, (4 * q + a) * out + o);
+                    IntVector elsewhere = nonZero(offset.sub((a / 2 * ow + a % 2) * out));
+                    gradient.lanewise(VectorOperators.AND_NOT, elsewhere).reinterpretAsFloats().intoArray(cells, (4 * q + a) * out + o);
                 }
             }
             cell += ++px < pw ? 2 * out : (2 * ow - 2 * (pw - 1)) * out;
