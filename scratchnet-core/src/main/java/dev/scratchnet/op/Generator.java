@@ -121,20 +121,20 @@ public final class Generator {
     }
 
     /**
-     * For the next {@code out.length} values of {@link #uniform}'s stream on [0, 1), 1 where the value as a float32 is
-     * at least {@code threshold} as a float32 ({@code (float) u >= (float) threshold}), else 0.
+     * For the next {@code out.length} values of {@link #uniform}'s stream on [0, 1), {@code value} where the value as a
+     * float32 is at least {@code threshold} as a float32 ({@code (float) u >= (float) threshold}), else 0.
      */
-    void atLeast(double threshold, float[] out) {
+    void atLeast(double threshold, float value, float[] out) {
         float rounded = (float) threshold;
-        mask(lowest(v -> (float) (v * 0x1.0p-53) >= rounded), out, null);
+        mask(lowest(v -> (float) (v * 0x1.0p-53) >= rounded), value, out, null);
     }
 
     /**
-     * For the next {@code out.length} values of {@link #uniform}'s stream on [0, 1), 1 where the value is at least
-     * {@code threshold}, else 0.
+     * For the next {@code out.length} values of {@link #uniform}'s stream on [0, 1), {@code value} where the value is at
+     * least {@code threshold}, else 0.
      */
-    void atLeast(double threshold, double[] out) {
-        mask(lowest(v -> v * 0x1.0p-53 >= threshold), null, out);
+    void atLeast(double threshold, double value, double[] out) {
+        mask(lowest(v -> v * 0x1.0p-53 >= threshold), value, null, out);
     }
 
     /** The smallest 53-bit integer v for which {@code passes} holds, which is monotone in v (2^53 where none does). */
@@ -152,10 +152,11 @@ public final class Generator {
     }
 
     /**
-     * 1 where the 53 bits of the stream's next values are at least {@code passing}, else 0, into the whole of
-     * {@code float32} or of {@code float64} (the other is null); the stream then skips past them.
+     * {@code value} where the 53 bits of the stream's next values are at least {@code passing}, else 0, into the whole
+     * of {@code float32} or of {@code float64} (the other is null); the stream then skips past them.
      */
-    private void mask(long passing, float[] float32, double[] float64) {
+    private void mask(long passing, double value, float[] float32, double[] float64) {
+        float value32 = (float) value;
         long first = seed, step = gamma;
         int n = float32 != null ? float32.length : float64.length;
         int parts = n < PARALLEL_THRESHOLD ? 1 : Parallel.threads();
@@ -164,9 +165,9 @@ public final class Generator {
                 // 1 unless (bits - passing) is negative, taken from its sign bit: no branch on a random value.
                 long kept = 1 - ((mix64(first + (i + 1L) * step) >>> 11) - passing >>> 63);
                 if (float32 != null) {
-                    float32[i] = kept;
+                    float32[i] = kept * value32;
                 } else {
-                    float64[i] = kept;
+                    float64[i] = kept * value;
                 }
             }
         });

@@ -539,7 +539,9 @@ public final class Nn {
 
     /**
      * Dropout: in training, each element is zeroed with probability {@code rate} and the rest scaled by
-     * {@code 1 / (1 - rate)}, from the seeded {@code random}; outside training, {@code x} unchanged.
+     * {@code 1 / (1 - rate)}, from the seeded {@code random}; outside training, {@code x} unchanged. As in
+     * {@code tf.nn.dropout}, a kept element is {@code x · scale}, the scale rounded to x's type: one product with a mask
+     * of 0s and scales.
      *
      * @param x the input
      * @param rate the fraction of elements dropped
@@ -555,22 +557,23 @@ public final class Nn {
         if (!training || rate == 0) {
             return in;
         }
-        return mul(in, kept(in.shape(), in.dtype(), rate, random)).div(1 - rate);
+        return mul(in, kept(in.shape(), in.dtype(), rate, random));
     }
 
     /**
-     * 1 where a uniform value on [0, 1) from {@code random}, in {@code dtype}, is at least {@code rate}, else 0: which
-     * elements dropout keeps, the values {@code random.uniform} would have given compared one by one.
+     * {@code 1 / (1 - rate)} where a uniform value on [0, 1) from {@code random}, in {@code dtype}, is at least
+     * {@code rate}, else 0: which elements dropout keeps, the values {@code random.uniform} would have given compared one
+     * by one, and their scale.
      */
     private static Tensor kept(Shape shape, DType dtype, double rate, Generator random) {
         int n = shape.size();
         if (dtype == DType.FLOAT32) {
             float[] keep = StepBuffers.floats(n);
-            random.atLeast(rate, keep);
+            random.atLeast(rate, (float) (1 / (1 - rate)), keep);
             return Tensor.wrap(shape, keep);
         }
         double[] keep = new double[n];
-        random.atLeast(rate, keep);
+        random.atLeast(rate, 1 / (1 - rate), keep);
         return Tensor.wrap(shape, keep);
     }
 

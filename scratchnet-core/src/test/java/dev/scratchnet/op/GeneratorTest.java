@@ -42,14 +42,14 @@ class GeneratorTest {
                             float[] float32 = asFloat32 ? new float[n] : null;
                             double[] float64 = asFloat32 ? null : new double[n];
                             if (asFloat32) {
-                                ours.atLeast(threshold, float32);
+                                ours.atLeast(threshold, 1.5f, float32);
                             } else {
-                                ours.atLeast(threshold, float64);
+                                ours.atLeast(threshold, 1.5, float64);
                             }
                             for (int i = 0; i < n; i++) {
                                 double u = jdk.nextDouble();
                                 boolean passes = asFloat32 ? (float) u >= (float) threshold : u >= threshold;
-                                assertEquals(passes ? 1 : 0, asFloat32 ? float32[i] : float64[i], where + ", value " + i + " = " + u);
+                                assertEquals(passes ? 1.5 : 0, asFloat32 ? float32[i] : float64[i], where + ", value " + i + " = " + u);
                             }
                             assertStreamsAgree(ours, jdk, 3, where + ", after the run");
                         }

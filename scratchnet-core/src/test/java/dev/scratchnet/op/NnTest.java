@@ -295,6 +295,13 @@ class NnTest {
         }
         assertEquals(2500, zeros, 150);
         assertSame(x, dropout(x, 0.25, Generator.fromSeed(3), false), "outside training, the identity");
+        // tf.nn.dropout keeps x * scale, the scale 1 / (1 - rate) in x's type (not x / (1 - rate), which rounds otherwise).
+        Tensor x32 = RANDOM.uniform(new int[] {1000}, -2, 2, DType.FLOAT32);
+        float[] in = x32.toFloatArray(), out = dropout(x32, 0.3, Generator.fromSeed(4), true).toFloatArray();
+        float scale = (float) (1 / (1 - 0.3));
+        for (int i = 0; i < in.length; i++) {
+            assertTrue(out[i] == 0 || out[i] == in[i] * scale, "element " + i + ": " + in[i] + " became " + out[i]);
+        }
     }
 
     @Test
