@@ -50,7 +50,8 @@ public interface Loops {
      * One image's convolution and the 2x2 max pooling after it ({@link PooledConvolution}): for each pooling window, its
      * four outputs {@code Σ_t xp[cell + taps[t]]·filters[t, o]} (fused multiply-adds from zero, in the taps' order,
      * then plus the bias, null for none, as {@link Convolution#forward} sums them), their maximum into {@code y} and
-     * its place into {@code from} at the same index, as {@link #maxPool} gives them. The image {@code xp} is padded:
+     * its place into {@code from} at the same index (with {@code from} null, the maxima alone), as {@link #maxPool} gives
+     * them. The image {@code xp} is padded:
      * output (oy, ox)'s window starts at {@code oy·rowStride + ox·c}. The pooled outputs {@code [ph, pw, out]} go to
      * {@code y} and {@code from} from {@code yOff}; a place is an index into the convolution's output
      * {@code [.., ow, out]}, whose image starts at {@code convOff}. {@code cells} holds {@code 4·ph·pw·out} floats of

@@ -34,9 +34,9 @@ public final class PooledConvolution {
     }
 
     /**
-     * The pooled convolution {@code y [n, oh / 2, ow / 2, out]} and where each maximum came from, {@code from}, an index
-     * into the convolution's output {@code [n, oh, ow, out]}; the filters {@code [kh, kw, c, out]} from {@code fOff},
-     * the bias (null for none) from {@code biasOff}. Images are split over the cores.
+     * The pooled convolution {@code y [n, oh / 2, ow / 2, out]} and where each maximum came from, {@code from} (null for
+     * none), an index into the convolution's output {@code [n, oh, ow, out]}; the filters {@code [kh, kw, c, out]} from
+     * {@code fOff}, the bias (null for none) from {@code biasOff}. Images are split over the cores.
      */
     public static void forward(float[] x, int xOff, Convolution.Geometry g, float[] filters, int fOff, float[] bias, int biasOff, int out,
                                float[] y, int[] from) {

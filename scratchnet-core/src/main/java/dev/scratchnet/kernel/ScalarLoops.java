@@ -50,7 +50,9 @@ public final class ScalarLoops implements Loops {
                         }
                     }
                     y[at + o] = best;
-                    from[at + o] = won;
+                    if (from != null) {
+                        from[at + o] = won;
+                    }
                 }
             }
         }

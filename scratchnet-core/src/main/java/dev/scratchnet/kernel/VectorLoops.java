@@ -165,8 +165,9 @@ final class VectorLoops implements Loops {
     }
 
     /**
-     * A row of {@code pw} pooling windows' maxima and their places from their four sums in {@code cells}; the row's
-     * first cell is {@code cell} in the convolution's output, its first output {@code at} in {@code y} and {@code from}.
+     * A row of {@code pw} pooling windows' maxima and their places (none with {@code from} null) from their four sums in
+     * {@code cells}; the row's first cell is {@code cell} in the convolution's output, its first output {@code at} in
+     * {@code y} and {@code from}.
      */
     private static void rowMaxima(float[] cells, int out, int pw, int ow, int cell, float[] y, int[] from, int at) {
         IntVector lanes = IntVector.zero(INTS).addIndex(1);
@@ -175,6 +176,10 @@ final class VectorLoops implements Loops {
                 int sums = 4 * px * out + o;
                 FloatVector s0 = FloatVector.fromArray(S, cells, sums), s1 = FloatVector.fromArray(S, cells, sums + out);
                 FloatVector s2 = FloatVector.fromArray(S, cells, sums + 2 * out), s3 = FloatVector.fromArray(S, cells, sums + 3 * out);
+                if (from == null) {
+                    s0.max(s1).max(s2).max(s3).intoArray(y, at + o);
+                    continue;
+                }
                 IntVector place = lanes.add(cell + o);
                 FloatVector best = s0.max(s1);
                 IntVector index = taking(place, best, s0, place.add(out));

@@ -257,10 +257,12 @@ public final class Nn {
         }
         boolean fused = x.dtype() == DType.FLOAT32 && PooledConvolution.applies(g, size);
         long started = Profiler.start();
-        int[] from = StepBuffers.ints(g.n() * pooling.oh * pooling.ow * out);
+        int pooled = g.n() * pooling.oh * pooling.ow * out;
+        // As in maxPool2d: the winners' places route the gradient back, and nothing asks for it when nothing records.
+        int[] from = !Recording.active().isEmpty() || x.dtype() != DType.FLOAT32 ? StepBuffers.ints(pooled) : null;
         Tensor y;
         if (fused) {
-            float[] o = StepBuffers.floats(from.length);
+            float[] o = StepBuffers.floats(pooled);
             PooledConvolution.forward(x.floats(), x.offset(), g, f.floats(), f.offset(), b == null ? null : b.floats(), b == null ? 0 : b.offset(), out,
                     o, from);
             y = Tensor.wrap(Shape.of(g.n(), pooling.oh, pooling.ow, out), o);

@@ -59,6 +59,9 @@ class PooledConvolutionTest {
                 String where = Arrays.toString(s) + (vectorized ? " vector" : " scalar");
                 assertArrayEquals(expected, y, where);
                 assertArrayEquals(expectedFrom, from, where + ": the winners' places");
+                float[] alone = new float[expected.length];
+                PooledConvolution.forward(x, 3, g, f, 5, bias, 2, out, alone, null);
+                assertArrayEquals(expected, alone, where + ": the maxima alone");
                 PooledConvolution.forward(x, 3, g, f, 5, null, 0, out, y, from);
                 Convolution.forward(x, 3, g, f, 5, null, 0, out, convolved);
                 Kernels.loops().maxPool(convolved, 0, g.n(), g.oh(), g.ow(), out, 2, 2, ph, pw, expectedFrom, expected);
