@@ -68,9 +68,8 @@ public interface Loops {
      * window's four cells in row-major order (zero terms where a cell did not win). {@code cells} holds
      * {@code 4·ph·pw·out} floats of scratch.
      */
-    void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff, int out,
-                                     int ph,
-                              int pw, int ow, float[] cells, float[] df);
+    void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff,
+                              int out, int ph, int pw, int ow, float[] cells, float[] df);
 
     /**
      * Winograd's F(2x2, 3x3) transform of one 4x4 tile of an NHWC image, {@code Bᵀ·d·B} for each of {@code c} channels:

@@ -59,15 +59,13 @@ public final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff, int out,
-                                     int ph,
-                                     int pw, int ow, float[] cells, float[] df) {
+    public void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff,
+                                     int out, int ph, int pw, int ow, float[] cells, float[] df) {
         pooledFilterGradient(xp, rowStride, c, taps, dy, dyOff, from, fromOff, convOff, out, ph, pw, ow, df);
     }
 
-    static void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff, int out,
-                                     int ph,
-                                     int pw, int ow, float[] df) {
+    static void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff,
+                                     int out, int ph, int pw, int ow, float[] df) {
         for (int t = 0; t < taps.length; t++) {
             for (int o = 0; o < out; o++) {
                 float sum = 0f;

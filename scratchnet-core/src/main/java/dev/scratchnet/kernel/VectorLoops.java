@@ -144,10 +144,9 @@ final class VectorLoops implements Loops {
     }
 
     /**
-     * A vector of channels at a time, in two passes over the image's pooling windows (each loop small enough for C2 to
-     * keep its vectors in registers): each window's four sums into {@code cells}, the filters' vector for a tap loaded
-     * once for the four; then each window's maximum and its place. Channel counts that are not whole vectors run
-     * {@link ScalarLoops}.
+     * A row of pooling windows at a time, in two passes (each loop small enough for C2 to keep its vectors in
+     * registers): each window's four sums into {@code cells}, two vectors of channels at a time; then each window's
+     * maximum and its place. Channel counts that are not whole vectors run {@link ScalarLoops}.
      */
     @Override
     public void convolvePooled(float[] xp, int rowStride, int c, int[] taps, float[] filters, int fOff, float[] bias, int biasOff, int out, int ph,
@@ -241,26 +240,26 @@ final class VectorLoops implements Loops {
      * of vectors, run {@link ScalarLoops}.
      */
     @Override
-    public void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff, int out,
-                                     int ph,
-                                     int pw, int ow, float[] cells, float[] df) {
+    public void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff,
+                                     int out, int ph, int pw, int ow, float[] cells, float[] df) {
         if (taps.length % 3 != 0 || out % (2 * L) != 0) {
             ScalarLoops.pooledFilterGradient(xp, rowStride, c, taps, dy, dyOff, from, fromOff, convOff, out, ph, pw, ow, df);
             return;
         }
         IntVector lanes = IntVector.zero(INTS).addIndex(1);
-        for (int q = 0, px = 0, cell = convOff; q < ph * pw; q++) {
-            for (int o = 0; o < out; o += L) {
-                IntVector winner = IntVector.fromArray(INTS, from, fromOff + q * out + o);
-                IntVector gradient = FloatVector.fromArray(S, dy, dyOff + q * out + o).reinterpretAsInts();
-                IntVector offset = winner.sub(lanes.add(cell + o));
-                for (int a = 0; a < 4; a++) {
-                    IntVector elsewhere = nonZero(offset.sub((a / 2 * ow + a % 2) * out));
-                    gradient.lanewise(VectorOperators.AND_NOT, elsewhere).reinterpretAsFloats().intoArray(cells, (4 * q + a) * out + o);
+        for (int py = 0; py < ph; py++) {
+            for (int px = 0; px < pw; px++) {
+                int q = py * pw + px, cell = convOff + (2 * py * ow + 2 * px) * out;
+                for (int o = 0; o < out; o += L) {
+                    IntVector winner = IntVector.fromArray(INTS, from, fromOff + q * out + o);
+                    IntVector gradient = FloatVector.fromArray(S, dy, dyOff + q * out + o).reinterpretAsInts();
+                    IntVector offset = winner.sub(lanes.add(cell + o));
+                    for (int a = 0; a < 4; a++) {
+                        IntVector elsewhere = nonZero(offset.sub((a / 2 * ow + a % 2) * out));
+                        gradient.lanewise(VectorOperators.AND_NOT, elsewhere).reinterpretAsFloats().intoArray(cells, (4 * q + a) * out + o);
+                    }
                 }
             }
-            cell += ++px < pw ? 2 * out : (2 * ow - 2 * (pw - 1)) * out;
-            px %= pw;
         }
         for (int t = 0; t < taps.length; t += 3) {
             for (int o = 0; o < out; o += 2 * L) {
@@ -269,7 +268,11 @@ final class VectorLoops implements Loops {
         }
     }
 
-    /** Taps {@code t0, t1, t2}'s sums for two vectors of channels from {@code o}, added to {@code df}'s rows from {@code at}. */
+    /**
+     * Taps {@code t0, t1, t2}'s sums for two vectors of channels from {@code o}, added to {@code df}'s rows from
+     * {@code at}. One loop over the pooling windows: with their rows and columns as two loops, C2 kept the six sums as
+     * objects (a loop over one image ten times slower).
+     */
     private static void threeTaps(float[] xp, int rowStride, int c, int t0, int t1, int t2, int out, int ph, int pw, float[] cells, int o,
                                   float[] df, int at) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, b0 = a0, b1 = a0, b2 = a0;
@@ -287,8 +290,12 @@ final class VectorLoops implements Loops {
                 a2 = x2.fma(ga, a2);
                 b2 = x2.fma(gb, b2);
             }
-            corner += ++px < pw ? 2 * c : 2 * rowStride - 2 * (pw - 1) * c;
-            px %= pw;
+            if (++px < pw) {
+                corner += 2 * c;
+            } else {
+                px = 0;
+                corner += 2 * rowStride - 2 * (pw - 1) * c;
+            }
         }
         FloatVector.fromArray(S, df, at).add(a0).intoArray(df, at);
         FloatVector.fromArray(S, df, at + L).add(b0).intoArray(df, at + L);
