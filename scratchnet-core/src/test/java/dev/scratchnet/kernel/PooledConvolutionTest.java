@@ -4,7 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,7 +47,7 @@ class PooledConvolutionTest {
             for (int[] s : SHAPES) {
                 Convolution.Geometry g = geometry(s);
                 int out = s[10], ph = g.oh() / 2, pw = g.ow() / 2;
-                float[] x = random(g.n() * g.h() * g.w() * g.c() + 3, 1), f = random(g.windowSize() * out + 5, 2), bias = random(out + 2, 3);
+                float[] x = RandomFloats.uniform(g.n() * g.h() * g.w() * g.c() + 3, 1), f = RandomFloats.uniform(g.windowSize() * out + 5, 2), bias = RandomFloats.uniform(out + 2, 3);
                 float[] convolved = new float[g.windows() * out], expected = new float[g.n() * ph * pw * out];
                 int[] expectedFrom = new int[expected.length];
                 Convolution.forward(x, 3, g, f, 5, bias, 2, out, convolved);
@@ -79,7 +78,7 @@ class PooledConvolutionTest {
         for (int[] s : SHAPES) {
             Convolution.Geometry g = geometry(s);
             int out = s[10], pooled = g.n() * (g.oh() / 2) * (g.ow() / 2) * out;
-            float[] x = random(g.n() * g.h() * g.w() * g.c() + 3, 7), f = random(g.windowSize() * out, 8), dy = random(pooled + 4, 9);
+            float[] x = RandomFloats.uniform(g.n() * g.h() * g.w() * g.c() + 3, 7), f = RandomFloats.uniform(g.windowSize() * out, 8), dy = RandomFloats.uniform(pooled + 4, 9);
             float[] y = new float[pooled];
             int[] from = new int[pooled];
             PooledConvolution.forward(x, 3, g, f, 0, null, 0, out, y, from);
@@ -115,8 +114,8 @@ class PooledConvolutionTest {
         for (int[] s : SHAPES) {
             Convolution.Geometry g = geometry(s);
             int out = s[10], pooled = g.n() * (g.oh() / 2) * (g.ow() / 2) * out;
-            float[] x = random(g.n() * g.h() * g.w() * g.c(), 4), f = random(g.windowSize() * out, 5), bias = random(out, 6);
-            float[] dy = random(pooled, 7), reference = null, referenceGradient = null;
+            float[] x = RandomFloats.uniform(g.n() * g.h() * g.w() * g.c(), 4), f = RandomFloats.uniform(g.windowSize() * out, 5), bias = RandomFloats.uniform(out, 6);
+            float[] dy = RandomFloats.uniform(pooled, 7), reference = null, referenceGradient = null;
             for (boolean vectorized : new boolean[] {true, false}) {
                 Kernels.useVectorized(vectorized);
                 for (int threads : new int[] {1, 2, 5}) {
@@ -137,14 +136,5 @@ class PooledConvolutionTest {
 
     private static Convolution.Geometry geometry(int[] s) {
         return new Convolution.Geometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]);
-    }
-
-    private static float[] random(int n, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) random.nextDouble(-1, 1);
-        }
-        return values;
     }
 }

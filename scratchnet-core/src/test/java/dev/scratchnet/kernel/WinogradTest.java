@@ -4,7 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,7 +52,7 @@ class WinogradTest {
             Convolution.Geometry g = geometry(s[0], s[1], s[2], s[3], 3, 3, s[4], s[5], s[6], s[7]);
             int out = s[8];
             assertTrue(Winograd.applies(g, out), Arrays.toString(s));
-            float[] x = random(g.n() * g.h() * g.w() * g.c() + 3, 1), f = random(9 * g.c() * out + 5, 2), bias = random(out + 2, 3);
+            float[] x = RandomFloats.uniform(g.n() * g.h() * g.w() * g.c() + 3, 1), f = RandomFloats.uniform(9 * g.c() * out + 5, 2), bias = RandomFloats.uniform(out + 2, 3);
             double[] exact = new double[g.windows() * out], size = new double[exact.length];
             reference(x, 3, g, f, 5, out, exact, size);
             float[] y = new float[exact.length];
@@ -74,7 +73,7 @@ class WinogradTest {
         for (int[] s : SHAPES) {
             Convolution.Geometry g = geometry(s[0], s[1], s[2], s[3], 3, 3, s[4], s[5], s[6], s[7]);
             int out = s[8];
-            float[] x = random(g.n() * g.h() * g.w() * g.c() + 3, 7), dy = random(g.windows() * out + 4, 8);
+            float[] x = RandomFloats.uniform(g.n() * g.h() * g.w() * g.c() + 3, 7), dy = RandomFloats.uniform(g.windows() * out + 4, 8);
             double[] exact = new double[9 * g.c() * out], size = new double[exact.length];
             filtersGradient(x, 3, g, dy, 4, out, exact, size);
             float[] df = new float[exact.length];
@@ -94,8 +93,8 @@ class WinogradTest {
         for (int[] s : SHAPES) {
             Convolution.Geometry g = geometry(s[0], s[1], s[2], s[3], 3, 3, s[4], s[5], s[6], s[7]);
             int out = s[8];
-            float[] x = random(g.n() * g.h() * g.w() * g.c(), 4), f = random(9 * g.c() * out, 5), bias = random(out, 6);
-            float[] dy = random(g.windows() * out, 7), reference = null, referenceGradient = null;
+            float[] x = RandomFloats.uniform(g.n() * g.h() * g.w() * g.c(), 4), f = RandomFloats.uniform(9 * g.c() * out, 5), bias = RandomFloats.uniform(out, 6);
+            float[] dy = RandomFloats.uniform(g.windows() * out, 7), reference = null, referenceGradient = null;
             for (boolean vectorized : new boolean[] {true, false}) {
                 Kernels.useVectorized(vectorized);
                 for (int threads : new int[] {1, 2, 5}) {
@@ -157,14 +156,5 @@ class WinogradTest {
 
     private static Convolution.Geometry geometry(int n, int h, int w, int c, int kh, int kw, int padTop, int padLeft, int oh, int ow) {
         return new Convolution.Geometry(n, h, w, c, kh, kw, padTop, padLeft, oh, ow);
-    }
-
-    private static float[] random(int n, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) random.nextDouble(-1, 1);
-        }
-        return values;
     }
 }
