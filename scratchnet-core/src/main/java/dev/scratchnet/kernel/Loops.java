@@ -51,11 +51,10 @@ public interface Loops {
      * four outputs {@code Σ_t xp[cell + taps[t]]·filters[t, o]} (fused multiply-adds from zero, in the taps' order,
      * then plus the bias, null for none, as {@link Convolution#forward} sums them), their maximum into {@code y} and
      * its place into {@code from} at the same index (with {@code from} null, the maxima alone), as {@link #maxPool} gives
-     * them. The image {@code xp} is padded:
-     * output (oy, ox)'s window starts at {@code oy·rowStride + ox·c}. The pooled outputs {@code [ph, pw, out]} go to
-     * {@code y} and {@code from} from {@code yOff}; a place is an index into the convolution's output
-     * {@code [.., ow, out]}, whose image starts at {@code convOff}. {@code cells} holds {@code 4·ph·pw·out} floats of
-     * scratch.
+     * them. The image {@code xp} is padded: output (oy, ox)'s window starts at {@code oy·rowStride + ox·c}. The pooled
+     * outputs {@code [ph, pw, out]} go to {@code y} and {@code from} from {@code yOff}; a place is an index into the
+     * convolution's output {@code [.., ow, out]}, whose image starts at {@code convOff}. {@code cells} holds
+     * {@code 4·ph·pw·out} floats of scratch.
      */
     void convolvePooled(float[] xp, int rowStride, int c, int[] taps, float[] filters, int fOff, float[] bias, int biasOff, int out, int ph,
                         int pw, int ow, float[] cells, float[] y, int yOff, int[] from, int convOff);
@@ -63,9 +62,8 @@ public interface Loops {
     /**
      * One image's terms of the filters' gradient of {@link #convolvePooled}, added to {@code df [taps, out]}: the pooled
      * gradient {@code dy} (from {@code dyOff}, laid out as {@code y}) taken at each window's winner ({@code from}, from
-     * {@code fromOff}),
-     * times the winner's window. Each element adds one sum, from zero, over the pooling windows in order and each
-     * window's four cells in row-major order (zero terms where a cell did not win). {@code cells} holds
+     * {@code fromOff}), times the winner's window. Each element adds one sum, from zero, over the pooling windows in
+     * order and each window's four cells in row-major order (zero terms where a cell did not win). {@code cells} holds
      * {@code 4·ph·pw·out} floats of scratch.
      */
     void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff,

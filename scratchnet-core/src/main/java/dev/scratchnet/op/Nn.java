@@ -21,8 +21,9 @@ import static dev.scratchnet.op.Ops.*;
  * The layers' ops, like {@code tf.nn}: convolution and pooling on NHWC images, dropout, batch normalization,
  * clipping and the L2 loss. Four primitives have gradient rules of their own, with their loops in the kernel package:
  * {@link #extractPatches} and {@link #maxPool2d} (whose gradients are scatter-adds, themselves differentiable), and the
- * stride-1 convolution with {@link #conv2dBackpropFilter} (whose gradients are each other). Everything else is
- * written with {@link Ops}, so its gradients follow from theirs.
+ * stride-1 convolution with {@link #conv2dBackpropFilter} (whose gradients are each other). A fifth,
+ * {@link #conv2dMaxPool}, is two of them as one op, for speed; its gradients are theirs. Everything else is written with
+ * {@link Ops}, so its gradients follow from theirs.
  */
 public final class Nn {
     private static final Map<List<Integer>, int[]> MAPS = new ConcurrentHashMap<>();
