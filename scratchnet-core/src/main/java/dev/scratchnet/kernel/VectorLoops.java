@@ -14,6 +14,8 @@ final class VectorLoops implements Loops {
     /** Bytes and ints with as many lanes as {@link #S}, for converting pixels. */
     private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * Byte.SIZE));
     private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
+    /** 0, 1, 2, ...: each lane's index, loaded rather than made by {@code addIndex}, which C2 does not intrinsify on Java 17. */
+    private static final int[] LANES = java.util.stream.IntStream.range(0, INTS.length()).toArray();
     /** Below this many elements an update runs on the caller's thread alone. */
     private static final int PARALLEL_THRESHOLD = 1 << 15;
 
@@ -55,7 +57,7 @@ final class VectorLoops implements Loops {
             Pool.argmaxValid(in, off, batch, h, w, c, size, stride, oh, ow, from, out);
             return;
         }
-        IntVector lanes = IntVector.zero(INTS).addIndex(1);
+        IntVector lanes = IntVector.fromArray(INTS, LANES, 0);
         int exampleSize = h * w * c;
         int parts = batch >= 8 ? Parallel.threads() : 1;
         Parallel.forEach(parts, part -> {
@@ -118,7 +120,7 @@ final class VectorLoops implements Loops {
             Pool.routeToWinners(dy, dyOff, from, batch, h, w, c, size, oh, ow, dx);
             return;
         }
-        IntVector lanes = IntVector.zero(INTS).addIndex(1);
+        IntVector lanes = IntVector.fromArray(INTS, LANES, 0);
         int exampleSize = h * w * c;
         int parts = batch >= 8 ? Parallel.threads() : 1;
         Parallel.forEach(parts, part -> {
@@ -128,11 +130,11 @@ final class VectorLoops implements Loops {
                         int o = ((e * oh + y) * ow + x) * c, corner = e * exampleSize + (y * w + x) * size * c;
                         for (int ch = 0; ch < c; ch += L) {
                             IntVector winner = IntVector.fromArray(INTS, from, o + ch);
-                            IntVector gradient = FloatVector.fromArray(S, dy, dyOff + o + ch).reinterpretAsInts();
+                            IntVector gradient = ints(FloatVector.fromArray(S, dy, dyOff + o + ch));
                             for (int i = 0; i < size; i++) {
                                 for (int j = 0, cell = corner + i * w * c + ch; j < size; j++, cell += c) {
                                     IntVector won = nonZero(winner.lanewise(VectorOperators.XOR, lanes.add(cell))).not();
-                                    gradient.and(won).reinterpretAsFloats().intoArray(dx, cell);
+                                    floats(gradient.and(won)).intoArray(dx, cell);
                                 }
                             }
                         }
@@ -169,7 +171,7 @@ final class VectorLoops implements Loops {
      * {@code y} and {@code from}.
      */
     private static void rowMaxima(float[] cells, int out, int pw, int ow, int cell, float[] y, int[] from, int at) {
-        IntVector lanes = IntVector.zero(INTS).addIndex(1);
+        IntVector lanes = IntVector.fromArray(INTS, LANES, 0);
         for (int px = 0; px < pw; px++, cell += 2 * out, at += out) {
             for (int o = 0; o < out; o += L) {
                 int sums = 4 * px * out + o;
@@ -246,17 +248,17 @@ final class VectorLoops implements Loops {
             ScalarLoops.pooledFilterGradient(xp, rowStride, c, taps, dy, dyOff, from, fromOff, convOff, out, ph, pw, ow, df);
             return;
         }
-        IntVector lanes = IntVector.zero(INTS).addIndex(1);
+        IntVector lanes = IntVector.fromArray(INTS, LANES, 0);
         for (int py = 0; py < ph; py++) {
             for (int px = 0; px < pw; px++) {
                 int q = py * pw + px, cell = convOff + (2 * py * ow + 2 * px) * out;
                 for (int o = 0; o < out; o += L) {
                     IntVector winner = IntVector.fromArray(INTS, from, fromOff + q * out + o);
-                    IntVector gradient = FloatVector.fromArray(S, dy, dyOff + q * out + o).reinterpretAsInts();
+                    IntVector gradient = ints(FloatVector.fromArray(S, dy, dyOff + q * out + o));
                     IntVector offset = winner.sub(lanes.add(cell + o));
                     for (int a = 0; a < 4; a++) {
                         IntVector elsewhere = nonZero(offset.sub((a / 2 * ow + a % 2) * out));
-                        gradient.lanewise(VectorOperators.AND_NOT, elsewhere).reinterpretAsFloats().intoArray(cells, (4 * q + a) * out + o);
+                        floats(gradient.lanewise(VectorOperators.AND_NOT, elsewhere)).intoArray(cells, (4 * q + a) * out + o);
                     }
                 }
             }
@@ -311,8 +313,23 @@ final class VectorLoops implements Loops {
      * compare, which Java 17 does not compile to vector instructions (its mask falls back to Java code).
      */
     private static IntVector taking(IntVector index, FloatVector larger, FloatVector best, IntVector cell) {
-        IntVector taken = nonZero(larger.reinterpretAsInts().lanewise(VectorOperators.XOR, best.reinterpretAsInts()));
+        IntVector taken = nonZero(ints(larger).lanewise(VectorOperators.XOR, ints(best)));
         return index.lanewise(VectorOperators.XOR, index.lanewise(VectorOperators.XOR, cell).lanewise(VectorOperators.AND, taken));
+    }
+
+    /**
+     * {@code x}'s bits as ints, through the int species named outright. {@code reinterpretAsInts()} derives it from x's,
+     * and in some runs C2 then did not intrinsify the conversion: the result had no exact type, every operation on it
+     * fell back to Java code and made objects (a pooled convolution's forward pass under a tape 0.52-0.58 ms instead of
+     * 0.27-0.32 ms in 4 of 8 runs of a loop, the collector running a hundred times in a few seconds; none of 8 since).
+     */
+    private static IntVector ints(FloatVector x) {
+        return (IntVector) x.reinterpretShape(INTS, 0);
+    }
+
+    /** {@code x}'s bits as floats, as {@link #ints} the other way. */
+    private static FloatVector floats(IntVector x) {
+        return (FloatVector) x.reinterpretShape(S, 0);
     }
 
     /**
@@ -374,10 +391,10 @@ final class VectorLoops implements Loops {
      * {@code 0x7f800000 - bits} where they lie past +∞ (a NaN).
      */
     private static FloatVector keptWherePositive(FloatVector g, FloatVector y) {
-        IntVector bits = y.reinterpretAsInts();
+        IntVector bits = ints(y);
         IntVector notNaN = IntVector.broadcast(INTS, 0x7f800000).sub(bits).not();
         IntVector kept = bits.not().and(bits.neg()).and(notNaN).lanewise(VectorOperators.ASHR, 31);
-        return g.reinterpretAsInts().and(kept).reinterpretAsFloats();
+        return floats(ints(g).and(kept));
     }
 
     @Override
