@@ -54,6 +54,16 @@ public final class Nn {
             return new Windows(h, w, x.dim(3), kh, kw, sh, sw, padding, oh, ow, padH / 2, padW / 2);
         }
 
+        /** For stride-1 windows: the zero rows below the image they reach (TensorFlow's SAME puts the odd one here). */
+        int padBottom() {
+            return oh + kh - 1 - h - padTop;
+        }
+
+        /** For stride-1 windows: the zero columns right of the image they reach. */
+        int padRight() {
+            return ow + kw - 1 - w - padLeft;
+        }
+
         int[] map() {
             return MAPS.computeIfAbsent(List.of(h, w, c, kh, kw, sh, sw, oh, ow, padTop, padLeft),
                     k -> Im2Col.indexMap(h, w, c, kh, kw, sh, sw, oh, ow, padTop, padLeft));
@@ -149,7 +159,7 @@ public final class Nn {
         checkFilters("conv2d", x, f);
         if (stride == 1) {
             Windows g = Windows.of("conv2d", x.shape(), f.dim(0), f.dim(1), 1, 1, padding);
-            return conv2d(x, f, bias, g.padTop, g.oh + f.dim(0) - 1 - g.h - g.padTop, g.padLeft, g.ow + f.dim(1) - 1 - g.w - g.padLeft);
+            return conv2d(x, f, bias, g.padTop, g.padBottom(), g.padLeft, g.padRight());
         }
         Tensor patches = extractPatches(x, f.dim(0), f.dim(1), stride, stride, padding, 0);
         int n = patches.dim(0), oh = patches.dim(1), ow = patches.dim(2);
@@ -299,7 +309,7 @@ public final class Nn {
         Tensor x = read(images), f = read(filters);
         checkFilters("conv2dMaxPool", x, f);
         Windows g = Windows.of("conv2dMaxPool", x.shape(), f.dim(0), f.dim(1), 1, 1, padding);
-        return conv2dMaxPool(x, f, bias, g.padTop, g.oh + f.dim(0) - 1 - g.h - g.padTop, g.padLeft, g.ow + f.dim(1) - 1 - g.w - g.padLeft, size);
+        return conv2dMaxPool(x, f, bias, g.padTop, g.padBottom(), g.padLeft, g.padRight(), size);
     }
 
     /**
