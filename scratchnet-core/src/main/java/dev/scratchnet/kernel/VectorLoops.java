@@ -321,7 +321,7 @@ final class VectorLoops implements Loops {
      * {@code x}'s bits as ints, through the int species named outright. {@code reinterpretAsInts()} derives it from x's,
      * and in some runs C2 then did not intrinsify the conversion: the result had no exact type, every operation on it
      * fell back to Java code and made objects (a pooled convolution's forward pass under a tape 0.52-0.58 ms instead of
-     * 0.27-0.32 ms in 4 of 8 runs of a loop, the collector running a hundred times in a few seconds; none of 8 since).
+     * 0.27-0.32 ms in 4 of 8 runs of a loop, the collector running a hundred times in a few seconds; none in 18 since).
      */
     private static IntVector ints(FloatVector x) {
         return (IntVector) x.reinterpretShape(INTS, 0);
