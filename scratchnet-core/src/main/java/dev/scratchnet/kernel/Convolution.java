@@ -16,20 +16,7 @@ public final class Convolution {
     /** A block's rows are a multiple of this, so that the product's tiles (5 rows), half tiles (10) and strips (8) fill it. */
     private static final int ROW_MULTIPLE = 40;
 
-    /** Each thread's buffer of windows, kept between calls (a convolution's parts never nest). */
-    private static final ThreadLocal<float[]> WINDOWS = new ThreadLocal<>();
-
     private Convolution() {
-    }
-
-    /** This thread's buffer of at least {@code n} floats. */
-    private static float[] windowsBuffer(int n) {
-        float[] buffer = WINDOWS.get();
-        if (buffer == null || buffer.length < n) {
-            buffer = new float[n];
-            WINDOWS.set(buffer);
-        }
-        return buffer;
     }
 
     /**
@@ -68,7 +55,7 @@ public final class Convolution {
         Loops loops = Kernels.loops();
         int parts = (long) rows * k * out < MatMul.PARALLEL_THRESHOLD ? 1 : Parallel.threads();
         Parallel.forEach(parts, part -> {
-            float[] windows = windowsBuffer(block * k);
+            float[] windows = Scratch.floats(0, block * k);
             for (int first = share(rows, part, parts), end = share(rows, part + 1, parts); first < end; first += block) {
                 int count = Math.min(block, end - first);
                 copyWindows(x, xOff, g, first, count, windows);
@@ -94,7 +81,7 @@ public final class Convolution {
         MatMul product = Kernels.matMul();
         boolean inHalves = rows >= 2 * block && (long) rows * k * out >= MatMul.PARALLEL_THRESHOLD;
         sumInHalves(rows, block, inHalves, df, (first, count, into) -> {
-            float[] windows = windowsBuffer(block * k);
+            float[] windows = Scratch.floats(0, block * k);
             copyWindows(x, xOff, g, first, count, windows);
             product.product(windows, 0, 1, k, dy, dyOff + first * out, out, 1, into, 0, k, out, count);
         });

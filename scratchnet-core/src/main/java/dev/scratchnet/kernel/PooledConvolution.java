@@ -22,9 +22,6 @@ public final class PooledConvolution {
     /** Images summed into one block of the filters' gradient before it is added to the rest. */
     private static final int BLOCK_IMAGES = 8;
 
-    /** Each thread's buffers, kept between calls: one padded image, its pooling windows' four cells (sums or gradients). */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
-
     private PooledConvolution() {
     }
 
@@ -45,7 +42,7 @@ public final class PooledConvolution {
         Loops loops = Kernels.loops();
         int parts = (long) g.windows() * g.windowSize() * out < MatMul.PARALLEL_THRESHOLD ? 1 : Math.min(g.n(), Parallel.threads());
         Parallel.forEach(parts, part -> {
-            float[] padded = buffer(0, paddedSize(g)), cells = buffer(1, 4 * ph * pw * out);
+            float[] padded = Scratch.floats(0, paddedSize(g)), cells = Scratch.floats(1, 4 * ph * pw * out);
             for (int image = g.n() * part / parts, end = g.n() * (part + 1) / parts; image < end; image++) {
                 pad(x, xOff, g, image, padded);
                 loops.convolvePooled(padded, rowStride, g.c(), taps, filters, fOff, bias, biasOff, out, ph, pw, g.ow(), cells, y,
@@ -65,7 +62,7 @@ public final class PooledConvolution {
         Loops loops = Kernels.loops();
         boolean inHalves = g.n() >= 2 * BLOCK_IMAGES && (long) g.windows() * g.windowSize() * out >= MatMul.PARALLEL_THRESHOLD;
         Convolution.sumInHalves(g.n(), BLOCK_IMAGES, inHalves, df, (first, count, into) -> {
-            float[] padded = buffer(0, paddedSize(g)), cells = buffer(1, 4 * ph * pw * out);
+            float[] padded = Scratch.floats(0, paddedSize(g)), cells = Scratch.floats(1, 4 * ph * pw * out);
             Arrays.fill(into, 0f);
             for (int image = first; image < first + count; image++) {
                 pad(x, xOff, g, image, padded);
@@ -109,14 +106,5 @@ public final class PooledConvolution {
                 System.arraycopy(x, xOff + ((image * g.h() + iy) * g.w() + skip) * c, padded, (r * width + left) * c, length * c);
             }
         }
-    }
-
-    /** This thread's buffer {@code which} of at least {@code n} floats. */
-    private static float[] buffer(int which, int n) {
-        float[][] buffers = BUFFERS.get();
-        if (buffers[which].length < n) {
-            buffers[which] = new float[n];
-        }
-        return buffers[which];
     }
 }

@@ -29,11 +29,6 @@ final class Winograd {
      */
     private static final int BLOCK_FLOATS = 1 << 18;
 
-    /** Each thread's buffers, kept between calls: the tiles' transforms, the products, one tile's cells at an edge. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
-    /** The caller's buffer for the filters' transforms. */
-    private static final ThreadLocal<float[]> FILTERS = ThreadLocal.withInitial(() -> new float[0]);
-
     private Winograd() {
     }
 
@@ -150,16 +145,12 @@ final class Winograd {
         return Math.max(10, Math.min(120, BLOCK_FLOATS / 16 / (c + out) / 10 * 10));
     }
 
-    /** This thread's buffers for a block of {@code tiles} tiles with {@code c} channels in and {@code out} out. */
+    /**
+     * This thread's scratch for a block of {@code tiles} tiles with {@code c} channels in and {@code out} out: the tiles'
+     * transforms, the products, one tile's cells at an edge.
+     */
     private static float[][] buffers(int tiles, int c, int out) {
-        float[][] buffers = BUFFERS.get();
-        int[] sizes = {16 * tiles * c, 16 * tiles * out, Math.max(16 * c, 4 * out)};
-        for (int i = 0; i < sizes.length; i++) {
-            if (buffers[i].length < sizes[i]) {
-                buffers[i] = new float[sizes[i]];
-            }
-        }
-        return buffers;
+        return new float[][] {Scratch.floats(0, 16 * tiles * c), Scratch.floats(1, 16 * tiles * out), Scratch.floats(2, Math.max(16 * c, 4 * out))};
     }
 
     /** The 4x4 cells of a tile that reaches past the image, from row {@code top} and column {@code left}: zeros outside. */
@@ -179,14 +170,11 @@ final class Winograd {
 
     /**
      * The filters' transforms {@code G·f·Gᵀ}, 16 matrices {@code [c, out]} (element {@code 4r + q} of each filter's
-     * 4x4 transform in matrix {@code 4r + q}), into the caller's buffer.
+     * 4x4 transform in matrix {@code 4r + q}), into the calling thread's scratch slot 3, apart from the three its part of
+     * the tiles uses.
      */
     private static float[] filterTransforms(float[] filters, int fOff, int c, int out) {
-        float[] u = FILTERS.get();
-        if (u.length < 16 * c * out) {
-            u = new float[16 * c * out];
-            FILTERS.set(u);
-        }
+        float[] u = Scratch.floats(3, 16 * c * out);
         int plane = c * out;
         float[] t = new float[12];
         for (int i = 0; i < plane; i++) {
