@@ -72,10 +72,12 @@ public interface Loops {
     /**
      * Winograd's F(2x2, 3x3) transform of one 4x4 tile of an NHWC image, {@code Bᵀ·d·B} for each of {@code c} channels:
      * cell (r, q)'s channels are {@code c} values from {@code off + r·rowStride + q·c} in {@code in}; element
-     * {@code 4r + q} of the transform goes to {@code c} values from {@code vOff + (4r + q)·vStride} in {@code v}.
-     * Down the columns first ({@code Bᵀ·d}), then along the rows, each step the sum or difference of two values.
+     * {@code 4r + q} of the transform goes to {@code c} values from {@code vOff + (4r + q)·vStride} in {@code v}, in
+     * chunks of {@value MatMul#PANEL_CHUNK} channels {@code chunkStride} apart (contiguous when that is the chunk's
+     * length; a packed A of {@link MatMul#packedProduct} otherwise). Down the columns first ({@code Bᵀ·d}), then along
+     * the rows, each step the sum or difference of two values.
      */
-    void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride);
+    void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride, int chunkStride);
 
     /**
      * The transform {@code A·g·Aᵀ} of a 2x2 block of an output's gradient, for the filters' gradient by Winograd's
@@ -93,6 +95,15 @@ public interface Loops {
      */
     void winogradOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int rowStride, int rows,
                          int cols);
+
+    /**
+     * {@link #winogradOutputs} of a whole 2x2 block, then its 2x2 max pooling: each channel's maximum of the four outputs
+     * goes to {@code y} from {@code yOff} and, unless {@code from} is null, its place to the same index of {@code from}:
+     * output (r, q)'s index in the convolution's output is {@code place + r·rowStride + q·out} plus the channel. The
+     * place is the first of equal maxima, as {@link #maxPool} chooses it, and the values are its.
+     */
+    void winogradPooledOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int[] from, int place,
+                               int rowStride);
 
     /**
      * Keras' Adam in place: {@code m += (g - m)(1 - beta1)}, {@code v += (g² - v)(1 - beta2)},

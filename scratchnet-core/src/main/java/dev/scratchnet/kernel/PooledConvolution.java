@@ -3,14 +3,16 @@ package dev.scratchnet.kernel;
 import java.util.Arrays;
 
 /**
- * A convolution with few values in a window (a first layer's: 3x3 windows of one channel) and the 2x2 max pooling
- * after it, in one pass. The windows' product would be a matrix product with a shared dimension of 9, far from the
- * machine's peak, and its output, four times the pooled one, would go to memory and back (6.4 MB for the CNN's first
- * layer at batch 64). Here each pooling window's four outputs are summed in registers and only their maximum and its
- * place are written ({@link Loops#convolvePooled}); the filters' gradient reads the pooled gradient and those places
- * ({@link Loops#pooledFilterGradient}) instead of the gradient routed back to the full output. Each image is first
- * copied with its padding into a small buffer, so that every window reads the same offsets. The outputs are the
- * windows' product's to the bit; the filters' gradient is summed in its own order, on any number of threads the same.
+ * A convolution and the 2x2 max pooling after it, in one pass: only each pooling window's maximum and its place are
+ * written, never the convolution's full output, four times the pooled one (6.4 MB for the CNN's first layer at batch 64,
+ * 3.2 MB for its second). Two ways. A convolution with few values in a window (a first layer's: 3x3 windows of one
+ * channel), whose windows' product would be a matrix product with a shared dimension of 9, far from the machine's peak:
+ * each pooling window's four outputs are summed in registers ({@link Loops#convolvePooled}), and the filters' gradient
+ * reads the pooled gradient and the places ({@link Loops#pooledFilterGradient}) instead of the gradient routed back to
+ * the full output; each image is first copied with its padding into a small buffer, so that every window reads the same
+ * offsets. A convolution that takes {@link Winograd}'s way: each 2x2 block of outputs it transforms back is a pooling
+ * window ({@link Loops#winogradPooledOutputs}). The outputs are the convolution's then the pooling's to the bit; the
+ * filters' gradient of the first way is summed in its own order, on any number of threads the same.
  */
 public final class PooledConvolution {
     /**
@@ -25,18 +27,30 @@ public final class PooledConvolution {
     private PooledConvolution() {
     }
 
-    /** Whether this convolution, followed by max pooling over {@code size x size} windows {@code size} apart, takes this way. */
-    public static boolean applies(Convolution.Geometry g, int size) {
-        return size == 2 && g.windowSize() <= MAX_WINDOW && g.oh() >= 2 && g.ow() >= 2;
+    /**
+     * Whether {@link #forward} computes this convolution, to {@code out} channels, followed by max pooling over
+     * {@code size x size} windows {@code size} apart.
+     */
+    public static boolean applies(Convolution.Geometry g, int out, int size) {
+        return size == 2 && g.oh() >= 2 && g.ow() >= 2 && (g.windowSize() <= MAX_WINDOW || Winograd.applies(g, out));
+    }
+
+    /** Whether {@link #filterGradient} computes this one's filters' gradient: where {@link #forward} applies, for few values in a window. */
+    public static boolean hasFilterGradient(Convolution.Geometry g, int out, int size) {
+        return applies(g, out, size) && g.windowSize() <= MAX_WINDOW;
     }
 
     /**
      * The pooled convolution {@code y [n, oh / 2, ow / 2, out]} and where each maximum came from, {@code from} (null for
      * none), an index into the convolution's output {@code [n, oh, ow, out]}; the filters {@code [kh, kw, c, out]} from
-     * {@code fOff}, the bias (null for none) from {@code biasOff}. Images are split over the cores.
+     * {@code fOff}, the bias (null for none) from {@code biasOff}. Images (or Winograd's tiles) are split over the cores.
      */
     public static void forward(float[] x, int xOff, Convolution.Geometry g, float[] filters, int fOff, float[] bias, int biasOff, int out,
                                float[] y, int[] from) {
+        if (g.windowSize() > MAX_WINDOW) {
+            Winograd.pooledForward(x, xOff, g, filters, fOff, bias, biasOff, out, y, from);
+            return;
+        }
         int ph = g.oh() / 2, pw = g.ow() / 2, rowStride = paddedWidth(g) * g.c();
         int[] taps = taps(g);
         Loops loops = Kernels.loops();

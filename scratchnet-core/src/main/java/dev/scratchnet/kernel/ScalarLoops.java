@@ -83,12 +83,15 @@ public final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride) {
-        winogradTile(in, off, rowStride, c, v, vOff, vStride, 0);
+    public void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride, int chunkStride) {
+        winogradTile(in, off, rowStride, c, v, vOff, vStride, chunkStride, 0);
     }
 
     /** Channels {@code [from, c)} of {@link #winogradTile}. */
-    static void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride, int from) {
+    static void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride, int chunkStride, int from) {
+        if (from == c) {
+            return;
+        }
         float[] t = new float[16];
         for (int ch = from; ch < c; ch++) {
             for (int q = 0; q < 4; q++) {
@@ -100,7 +103,7 @@ public final class ScalarLoops implements Loops {
                 t[12 + q] = d1 - d3;
             }
             for (int r = 0; r < 4; r++) {
-                int o = vOff + 4 * r * vStride + ch;
+                int o = vOff + 4 * r * vStride + ch / MatMul.PANEL_CHUNK * chunkStride + ch % MatMul.PANEL_CHUNK;
                 v[o] = t[4 * r] - t[4 * r + 2];
                 v[o + vStride] = t[4 * r + 1] + t[4 * r + 2];
                 v[o + 2 * vStride] = t[4 * r + 2] - t[4 * r + 1];
@@ -116,6 +119,9 @@ public final class ScalarLoops implements Loops {
 
     /** Channels {@code [from, out)} of {@link #winogradGradientTile}. */
     static void winogradGradientTile(float[] g, int off, int rowStride, int out, float[] m, int mOff, int mStride, int from) {
+        if (from == out) {
+            return;
+        }
         float[] t = new float[8];
         for (int ch = from; ch < out; ch++) {
             for (int q = 0; q < 2; q++) {
@@ -145,25 +151,66 @@ public final class ScalarLoops implements Loops {
     /** Channels {@code [from, out)} of {@link #winogradOutputs}. */
     static void winogradOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int rowStride, int rows,
                                 int cols, int from) {
-        float[] s = new float[8];
+        if (from == out) {
+            return;
+        }
+        float[] sums = new float[8], block = new float[4];
         for (int ch = from; ch < out; ch++) {
-            for (int q = 0; q < 4; q++) {
-                int i = mOff + q * mStride + ch;
-                float m0 = m[i], m1 = m[i + 4 * mStride], m2 = m[i + 8 * mStride], m3 = m[i + 12 * mStride];
-                s[q] = m0 + m1 + m2;
-                s[4 + q] = m1 - m2 - m3;
-            }
+            winogradBlock(m, mOff + ch, mStride, bias == null ? 0f : bias[biasOff + ch], bias != null, sums, block);
             for (int r = 0; r < rows; r++) {
-                float first = s[4 * r] + s[4 * r + 1] + s[4 * r + 2], second = s[4 * r + 1] - s[4 * r + 2] - s[4 * r + 3];
-                if (bias != null) {
-                    first += bias[biasOff + ch];
-                    second += bias[biasOff + ch];
-                }
-                y[yOff + r * rowStride + ch] = first;
+                y[yOff + r * rowStride + ch] = block[2 * r];
                 if (cols == 2) {
-                    y[yOff + r * rowStride + out + ch] = second;
+                    y[yOff + r * rowStride + out + ch] = block[2 * r + 1];
                 }
             }
+        }
+    }
+
+    @Override
+    public void winogradPooledOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int[] from, int place,
+                                      int rowStride) {
+        winogradPooledOutputs(m, mOff, mStride, out, bias, biasOff, y, yOff, from, place, rowStride, 0);
+    }
+
+    /** Channels {@code [from, out)} of {@link #winogradPooledOutputs}. */
+    static void winogradPooledOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int[] from,
+                                      int place, int rowStride, int first) {
+        if (first == out) {
+            return;
+        }
+        float[] sums = new float[8], block = new float[4];
+        int[] cells = {0, out, rowStride, rowStride + out};
+        for (int ch = first; ch < out; ch++) {
+            winogradBlock(m, mOff + ch, mStride, bias == null ? 0f : bias[biasOff + ch], bias != null, sums, block);
+            float best = block[0];
+            int winner = 0;
+            for (int i = 1; i < 4; i++) {
+                if (Pool.takes(best, block[i])) {
+                    winner = i;
+                }
+                best = Math.max(best, block[i]);
+            }
+            y[yOff + ch] = best;
+            if (from != null) {
+                from[yOff + ch] = place + cells[winner] + ch;
+            }
+        }
+    }
+
+    /**
+     * One channel's 2x2 outputs of {@link #winogradOutputs} into {@code block}, row by row, the bias added where there is
+     * one; {@code s} holds the sums down the columns.
+     */
+    private static void winogradBlock(float[] m, int i, int mStride, float bias, boolean biased, float[] s, float[] block) {
+        for (int q = 0; q < 4; q++, i += mStride) {
+            float m0 = m[i], m1 = m[i + 4 * mStride], m2 = m[i + 8 * mStride], m3 = m[i + 12 * mStride];
+            s[q] = m0 + m1 + m2;
+            s[4 + q] = m1 - m2 - m3;
+        }
+        for (int r = 0; r < 2; r++) {
+            float left = s[4 * r] + s[4 * r + 1] + s[4 * r + 2], right = s[4 * r + 1] - s[4 * r + 2] - s[4 * r + 3];
+            block[2 * r] = biased ? left + bias : left;
+            block[2 * r + 1] = biased ? right + bias : right;
         }
     }
 

@@ -23,6 +23,24 @@ final class ScalarMatMul implements MatMul {
         }
     }
 
+    @Override
+    public void packedProduct(float[] a, int aOff, float[] b, int bOff, int bRow, float[] c, int cOff, int m, int n, int k) {
+        packedColumns(a, aOff, b, bOff, bRow, c, cOff, m, n, k, 0);
+    }
+
+    /** Columns {@code [from, n)} of {@link #packedProduct}. */
+    static void packedColumns(float[] a, int aOff, float[] b, int bOff, int bRow, float[] c, int cOff, int m, int n, int k, int from) {
+        for (int i = 0; i < m; i++) {
+            for (int j = from; j < n; j++) {
+                float sum = 0;
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(a[aOff + MatMul.packedIndex(i, p, k)], b[bOff + p * bRow + j], sum);
+                }
+                c[cOff + i * n + j] = sum;
+            }
+        }
+    }
+
     /**
      * Columns {@code [from, from + width)} of B as a dense [k, stride] matrix, each row padded with zeros: a B read
      * with other strides (transposed) made contiguous, for the loop above and for the vector path's last columns.

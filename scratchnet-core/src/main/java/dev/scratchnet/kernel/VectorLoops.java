@@ -445,10 +445,11 @@ final class VectorLoops implements Loops {
      * (it gave up at its node-count limit, and the vectors became objects).
      */
     @Override
-    public void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride) {
-        int whole = S.loopBound(c);
+    public void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride, int chunkStride) {
+        int whole = L <= MatMul.PANEL_CHUNK ? S.loopBound(c) : 0;
         for (int ch = 0; ch < whole; ch += L) {
-            for (int q = 0, i = off + ch, o = vOff + ch; q < 4; q++, i += c, o += vStride) {
+            int at = vOff + ch / MatMul.PANEL_CHUNK * chunkStride + ch % MatMul.PANEL_CHUNK;
+            for (int q = 0, i = off + ch, o = at; q < 4; q++, i += c, o += vStride) {
                 FloatVector d0 = FloatVector.fromArray(S, in, i), d1 = FloatVector.fromArray(S, in, i + rowStride);
                 FloatVector d2 = FloatVector.fromArray(S, in, i + 2 * rowStride), d3 = FloatVector.fromArray(S, in, i + 3 * rowStride);
                 d0.sub(d2).intoArray(v, o);
@@ -456,7 +457,7 @@ final class VectorLoops implements Loops {
                 d2.sub(d1).intoArray(v, o + 8 * vStride);
                 d1.sub(d3).intoArray(v, o + 12 * vStride);
             }
-            for (int r = 0, o = vOff + ch; r < 4; r++, o += 4 * vStride) {
+            for (int r = 0, o = at; r < 4; r++, o += 4 * vStride) {
                 FloatVector t0 = FloatVector.fromArray(S, v, o), t1 = FloatVector.fromArray(S, v, o + vStride);
                 FloatVector t2 = FloatVector.fromArray(S, v, o + 2 * vStride), t3 = FloatVector.fromArray(S, v, o + 3 * vStride);
                 t0.sub(t2).intoArray(v, o);
@@ -465,7 +466,7 @@ final class VectorLoops implements Loops {
                 t1.sub(t3).intoArray(v, o + 3 * vStride);
             }
         }
-        ScalarLoops.winogradTile(in, off, rowStride, c, v, vOff, vStride, whole);
+        ScalarLoops.winogradTile(in, off, rowStride, c, v, vOff, vStride, chunkStride, whole);
     }
 
     /** As {@link #winogradTile}, in two small loops: {@code A·g} into columns 0 and 1 of {@code m}, then along its rows. */
@@ -496,12 +497,7 @@ final class VectorLoops implements Loops {
                                 int cols) {
         int whole = S.loopBound(out);
         for (int ch = 0; ch < whole; ch += L) {
-            for (int q = 0, i = mOff + ch; q < 4; q++, i += mStride) {
-                FloatVector m0 = FloatVector.fromArray(S, m, i), m1 = FloatVector.fromArray(S, m, i + 4 * mStride);
-                FloatVector m2 = FloatVector.fromArray(S, m, i + 8 * mStride), m3 = FloatVector.fromArray(S, m, i + 12 * mStride);
-                m0.add(m1).add(m2).intoArray(m, i);
-                m1.sub(m2).sub(m3).intoArray(m, i + 4 * mStride);
-            }
+            winogradColumns(m, mOff + ch, mStride);
             for (int r = 0, i = mOff + ch, o = yOff + ch; r < rows; r++, i += 4 * mStride, o += rowStride) {
                 FloatVector s0 = FloatVector.fromArray(S, m, i), s1 = FloatVector.fromArray(S, m, i + mStride);
                 FloatVector s2 = FloatVector.fromArray(S, m, i + 2 * mStride), s3 = FloatVector.fromArray(S, m, i + 3 * mStride);
@@ -518,6 +514,72 @@ final class VectorLoops implements Loops {
             }
         }
         ScalarLoops.winogradOutputs(m, mOff, mStride, out, bias, biasOff, y, yOff, rowStride, rows, cols, whole);
+    }
+
+    /**
+     * As {@link #winogradOutputs}, a vector of channels at a time: its four outputs ({@link #blockOutputs}), then their
+     * maximum and its place ({@link #blockMaximum}). Two methods, each kept out of its caller by the compiler directives:
+     * as one, C2 reached its limit of nodes before inlining {@link #taking}, and the vectors became objects.
+     */
+    @Override
+    public void winogradPooledOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int[] from, int place,
+                                      int rowStride) {
+        int whole = S.loopBound(out);
+        for (int ch = 0; ch < whole; ch += L) {
+            blockOutputs(m, mOff + ch, mStride, bias, biasOff + ch);
+            blockMaximum(m, mOff + ch, mStride, y, yOff + ch, from, place + ch, out, rowStride);
+        }
+        ScalarLoops.winogradPooledOutputs(m, mOff, mStride, out, bias, biasOff, y, yOff, from, place, rowStride, whole);
+    }
+
+    /** A vector of channels of a tile's four outputs, plus the bias (null for none), into {@code m} from {@code i}, {@code mStride} apart. */
+    private static void blockOutputs(float[] m, int i, int mStride, float[] bias, int biasAt) {
+        winogradColumns(m, i, mStride);
+        FloatVector s0 = FloatVector.fromArray(S, m, i), s1 = FloatVector.fromArray(S, m, i + mStride);
+        FloatVector s2 = FloatVector.fromArray(S, m, i + 2 * mStride), s3 = FloatVector.fromArray(S, m, i + 3 * mStride);
+        FloatVector s4 = FloatVector.fromArray(S, m, i + 4 * mStride), s5 = FloatVector.fromArray(S, m, i + 5 * mStride);
+        FloatVector s6 = FloatVector.fromArray(S, m, i + 6 * mStride), s7 = FloatVector.fromArray(S, m, i + 7 * mStride);
+        FloatVector v0 = s0.add(s1).add(s2), v1 = s1.sub(s2).sub(s3), v2 = s4.add(s5).add(s6), v3 = s5.sub(s6).sub(s7);
+        if (bias != null) {
+            FloatVector b = FloatVector.fromArray(S, bias, biasAt);
+            v0 = v0.add(b);
+            v1 = v1.add(b);
+            v2 = v2.add(b);
+            v3 = v3.add(b);
+        }
+        v0.intoArray(m, i);
+        v1.intoArray(m, i + mStride);
+        v2.intoArray(m, i + 2 * mStride);
+        v3.intoArray(m, i + 3 * mStride);
+    }
+
+    /**
+     * The maximum of the four outputs {@link #blockOutputs} left in {@code m} into {@code y} at {@code yAt}, and its place
+     * into {@code from} (unless null), in straight code as {@link #twoByTwo}: output (r, q) is at {@code cell + r·rowStride
+     * + q·out} in the convolution's output.
+     */
+    private static void blockMaximum(float[] m, int i, int mStride, float[] y, int yAt, int[] from, int cell, int out, int rowStride) {
+        FloatVector v0 = FloatVector.fromArray(S, m, i);
+        FloatVector v1 = v0.max(FloatVector.fromArray(S, m, i + mStride));
+        FloatVector v2 = v1.max(FloatVector.fromArray(S, m, i + 2 * mStride));
+        FloatVector v3 = v2.max(FloatVector.fromArray(S, m, i + 3 * mStride));
+        v3.intoArray(y, yAt);
+        if (from != null) {
+            IntVector lanes = IntVector.fromArray(INTS, LANES, 0);
+            IntVector index = taking(lanes.add(cell), v1, v0, lanes.add(cell + out));
+            index = taking(index, v2, v1, lanes.add(cell + rowStride));
+            taking(index, v3, v2, lanes.add(cell + rowStride + out)).intoArray(from, yAt);
+        }
+    }
+
+    /** {@code Aᵀ·m} down the columns of a vector of channels of {@code m} from {@code i}, into its rows 0 and 1 (in place). */
+    private static void winogradColumns(float[] m, int i, int mStride) {
+        for (int q = 0; q < 4; q++, i += mStride) {
+            FloatVector m0 = FloatVector.fromArray(S, m, i), m1 = FloatVector.fromArray(S, m, i + 4 * mStride);
+            FloatVector m2 = FloatVector.fromArray(S, m, i + 8 * mStride), m3 = FloatVector.fromArray(S, m, i + 12 * mStride);
+            m0.add(m1).add(m2).intoArray(m, i);
+            m1.sub(m2).sub(m3).intoArray(m, i + 4 * mStride);
+        }
     }
 
     /** A vector of the row at a time, kept in a register down the rows. */

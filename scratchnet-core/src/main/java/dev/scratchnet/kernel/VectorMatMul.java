@@ -98,6 +98,126 @@ final class VectorMatMul implements MatMul {
     }
 
     /**
+     * Panels of A by two vectors of columns at a time ({@link #panelPair}), then one ({@link #panelColumn}); columns
+     * left of a last part of a vector are summed one by one, in the same order.
+     */
+    @Override
+    public void packedProduct(float[] a, int aOff, float[] b, int bOff, int bRow, float[] c, int cOff, int m, int n, int k) {
+        if (L > PANEL_CHUNK) {
+            ScalarMatMul.packedColumns(a, aOff, b, bOff, bRow, c, cOff, m, n, k, 0);
+            return;
+        }
+        int panel = PANEL_ROWS * MatMul.packedColumns(k), pairs = n / (2 * L) * 2 * L, whole = n / L * L;
+        for (int i = 0, ai = aOff; i < m; i += PANEL_ROWS, ai += panel) {
+            for (int j = 0; j < pairs; j += 2 * L) {
+                panelPair(a, ai, b, bOff + j, bRow, k, c, cOff + i * n + j, n);
+            }
+            for (int j = pairs; j < whole; j += L) {
+                panelColumn(a, ai, b, bOff + j, bRow, k, c, cOff + i * n + j, n);
+            }
+        }
+        if (whole < n) {
+            ScalarMatMul.packedColumns(a, aOff, b, bOff, bRow, c, cOff, m, n, k, whole);
+        }
+    }
+
+    /**
+     * Two vectors of columns of one panel's {@value #PANEL_ROWS} rows of C: 20 accumulators, as in a whole tile. The
+     * panel's rows lie {@value #PANEL_CHUNK} apart, so the ten broadcasts of a step share one index; a loop over the
+     * chunks around a loop over their columns would keep the accumulators as objects, so one loop runs over all
+     * columns and finds each one's place.
+     */
+    private static void panelPair(float[] a, int aBase, float[] b, int bBase, int bRow, int k, float[] c, int cBase, int n) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
+        FloatVector c90 = c00, c91 = c00;
+        for (int p = 0, bi = bBase; p < k; p++, bi += bRow) {
+            int ai = aBase + p / PANEL_CHUNK * (PANEL_ROWS * PANEL_CHUNK) + p % PANEL_CHUNK;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + PANEL_CHUNK]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2 * PANEL_CHUNK]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3 * PANEL_CHUNK]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4 * PANEL_CHUNK]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5 * PANEL_CHUNK]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ai + 6 * PANEL_CHUNK]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ai + 7 * PANEL_CHUNK]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(S, a[ai + 8 * PANEL_CHUNK]);
+            c80 = x.fma(b0, c80);
+            c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(S, a[ai + 9 * PANEL_CHUNK]);
+            c90 = x.fma(b0, c90);
+            c91 = x.fma(b1, c91);
+        }
+        c00.intoArray(c, cBase);
+        c01.intoArray(c, cBase + L);
+        c10.intoArray(c, cBase + n);
+        c11.intoArray(c, cBase + n + L);
+        c20.intoArray(c, cBase + 2 * n);
+        c21.intoArray(c, cBase + 2 * n + L);
+        c30.intoArray(c, cBase + 3 * n);
+        c31.intoArray(c, cBase + 3 * n + L);
+        c40.intoArray(c, cBase + 4 * n);
+        c41.intoArray(c, cBase + 4 * n + L);
+        c50.intoArray(c, cBase + 5 * n);
+        c51.intoArray(c, cBase + 5 * n + L);
+        c60.intoArray(c, cBase + 6 * n);
+        c61.intoArray(c, cBase + 6 * n + L);
+        c70.intoArray(c, cBase + 7 * n);
+        c71.intoArray(c, cBase + 7 * n + L);
+        c80.intoArray(c, cBase + 8 * n);
+        c81.intoArray(c, cBase + 8 * n + L);
+        c90.intoArray(c, cBase + 9 * n);
+        c91.intoArray(c, cBase + 9 * n + L);
+    }
+
+    /** One vector of columns of one panel's {@value #PANEL_ROWS} rows of C, as {@link #panelPair}. */
+    private static void panelColumn(float[] a, int aBase, float[] b, int bBase, int bRow, int k, float[] c, int cBase, int n) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0;
+        for (int p = 0, bi = bBase; p < k; p++, bi += bRow) {
+            int ai = aBase + p / PANEL_CHUNK * (PANEL_ROWS * PANEL_CHUNK) + p % PANEL_CHUNK;
+            FloatVector bp = FloatVector.fromArray(S, b, bi);
+            c0 = FloatVector.broadcast(S, a[ai]).fma(bp, c0);
+            c1 = FloatVector.broadcast(S, a[ai + PANEL_CHUNK]).fma(bp, c1);
+            c2 = FloatVector.broadcast(S, a[ai + 2 * PANEL_CHUNK]).fma(bp, c2);
+            c3 = FloatVector.broadcast(S, a[ai + 3 * PANEL_CHUNK]).fma(bp, c3);
+            c4 = FloatVector.broadcast(S, a[ai + 4 * PANEL_CHUNK]).fma(bp, c4);
+            c5 = FloatVector.broadcast(S, a[ai + 5 * PANEL_CHUNK]).fma(bp, c5);
+            c6 = FloatVector.broadcast(S, a[ai + 6 * PANEL_CHUNK]).fma(bp, c6);
+            c7 = FloatVector.broadcast(S, a[ai + 7 * PANEL_CHUNK]).fma(bp, c7);
+            c8 = FloatVector.broadcast(S, a[ai + 8 * PANEL_CHUNK]).fma(bp, c8);
+            c9 = FloatVector.broadcast(S, a[ai + 9 * PANEL_CHUNK]).fma(bp, c9);
+        }
+        c0.intoArray(c, cBase);
+        c1.intoArray(c, cBase + n);
+        c2.intoArray(c, cBase + 2 * n);
+        c3.intoArray(c, cBase + 3 * n);
+        c4.intoArray(c, cBase + 4 * n);
+        c5.intoArray(c, cBase + 5 * n);
+        c6.intoArray(c, cBase + 6 * n);
+        c7.intoArray(c, cBase + 7 * n);
+        c8.intoArray(c, cBase + 8 * n);
+        c9.intoArray(c, cBase + 9 * n);
+    }
+
+    /**
      * A product too narrow for a panel whose A is read transposed (the weight gradient of the output layer, ten
      * columns) computed as Cᵀ = Bᵀ·Aᵀ, whose rows are long and lie in A's rows, then transposed into C: whole tiles
      * instead of strips that leave lanes idle ([1024,512]ᵀ·[512,10]: 194-414 us as strips, 65-91 us). With A in

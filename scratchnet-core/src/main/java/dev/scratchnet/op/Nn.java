@@ -239,10 +239,11 @@ public final class Nn {
      * {@link #conv2d(Operand, Operand, Operand, int, int, int, int)} followed by {@link #maxPool2d} over {@code size x
      * size} windows {@code size} apart (VALID), as one op: a convolution layer and its pooling, as {@link
      * dev.scratchnet.layers.Sequential} runs them (TensorFlow's graph optimizer fuses such chains in the same spirit).
-     * The same values and gradients as the two ops one after the other. Where the convolution's windows hold few
-     * values (a first layer's), each 2x2 pooling window's four outputs are computed and compared in the cache and the
-     * full-size output is never written, nor its gradient ({@link PooledConvolution}); otherwise the two ops' kernels
-     * run in turn.
+     * The same values and gradients as the two ops one after the other. For 2x2 pooling in float32, where the
+     * convolution's windows hold few values (a first layer's) or it takes Winograd's way (3x3 filters between 16 channels
+     * or more), each pooling window's four outputs are computed and compared in the cache and the full-size output is
+     * never written ({@link PooledConvolution}); for few values in a window, nor is its gradient routed back for the
+     * filters'. Otherwise the two ops' kernels run in turn.
      *
      * @param images NHWC images, float32 or float64
      * @param filters the filters, [kh, kw, c, out]
@@ -266,7 +267,8 @@ public final class Nn {
             throw new IllegalArgumentException("conv2dMaxPool: " + size + "x" + size + " pooling windows do not fit the convolution's " + g.oh() + "x"
                     + g.ow() + " outputs");
         }
-        boolean fused = x.dtype() == DType.FLOAT32 && PooledConvolution.applies(g, size);
+        boolean fused = x.dtype() == DType.FLOAT32 && PooledConvolution.applies(g, out, size);
+        boolean fusedFilterGradient = fused && PooledConvolution.hasFilterGradient(g, out, size);
         long started = Profiler.start();
         int pooled = g.n() * pooling.oh * pooling.ow * out;
         // As in maxPool2d: the winners' places route the gradient back, and nothing asks for it when nothing records.
@@ -282,10 +284,10 @@ public final class Nn {
         }
         Profiler.op("conv2dMaxPool", started, 2.0 * g.windows() * g.windowSize() * out);
         GradientRule rule = (dy, in, o, needed) -> {
-            Tensor routed = needed[0] || needed[1] && !fused ? routeBack(dy, from, convolved, pooling) : null;
+            Tensor routed = needed[0] || needed[1] && !fusedFilterGradient ? routeBack(dy, from, convolved, pooling) : null;
             return new Tensor[] {
                 !needed[0] ? null : conv2dBackpropInput(routed, in[1], padTop, padBottom, padLeft, padRight),
-                !needed[1] ? null : fused ? pooledFilterGradient(in[0], dy, from, g, pooling, padTop, padBottom, padLeft, padRight)
+                !needed[1] ? null : fusedFilterGradient ? pooledFilterGradient(in[0], dy, from, g, pooling, padTop, padBottom, padLeft, padRight)
                         : conv2dBackpropFilter(in[0], routed, kh, kw, padTop, padBottom, padLeft, padRight),
                 in.length < 3 || !needed[2] ? null : sum(dy, new int[] {0, 1, 2}, false)
             };

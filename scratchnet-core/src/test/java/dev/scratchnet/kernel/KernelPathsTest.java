@@ -83,6 +83,30 @@ class KernelPathsTest {
         }
     }
 
+    @Property(tries = 40)
+    void aPackedProductIsTheProductOnBothPaths(@ForAll @IntRange(min = 1, max = 4) int panels, @ForAll @IntRange(min = 1, max = 90) int n,
+                                              @ForAll @IntRange(min = 1, max = 70) int k) {
+        // Panels of ten rows; columns in pairs of vectors, a single vector, then a part of one; chunks of 16 columns of A
+        // with a last one part-filled. The packed copy's unused places hold NaN: only A's own elements may be read.
+        int m = panels * MatMul.PANEL_ROWS;
+        float[] a = random(m * k, n * 7L + k), b = random(k * n + 3, k * 13L + n);
+        float[] packed = new float[m * MatMul.packedColumns(k) + 2];
+        java.util.Arrays.fill(packed, Float.NaN);
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                packed[2 + MatMul.packedIndex(i, p, k)] = a[i * k + p];
+            }
+        }
+        float[] expected = new float[m * n];
+        scalar.product(a, 0, k, 1, b, 3, n, 1, expected, 0, m, n, k);
+        for (MatMul path : new MatMul[] {scalar, vector}) {
+            float[] got = new float[m * n + 1];
+            java.util.Arrays.fill(got, Float.NaN);
+            path.packedProduct(packed, 2, b, 3, n, got, 1, m, n, k);
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(got, 1, got.length), path.getClass().getSimpleName());
+        }
+    }
+
     @Test
     void aBatchTimesLargeWeightsAddsTwoHalvesOfTheSharedDimension() {
         int m = 64, n = 128, k = 784, half = 392;

@@ -25,6 +25,17 @@ class PooledConvolutionTest {
         {2, 6, 5, 2, 2, 2, -1, 0, 4, 4, 32},
     };
 
+    /**
+     * Convolutions that take Winograd's way, whose forward pass pools its blocks of outputs: the CNN's second convolution,
+     * odd output sizes (tiles cut by the image's edges, which no pooling window covers) with 20 channels out (a vector
+     * and a part of one), and windows inside the image (VALID) with 24 channels in (a chunk and a part of one).
+     */
+    private static final int[][] WINOGRAD_SHAPES = {
+        {3, 14, 14, 32, 3, 3, 1, 1, 14, 14, 64},
+        {2, 7, 9, 16, 3, 3, 1, 1, 7, 9, 20},
+        {2, 8, 8, 24, 3, 3, 0, 0, 6, 6, 16},
+    };
+
     @AfterEach
     void restore() {
         Kernels.useVectorized(true);
@@ -33,10 +44,13 @@ class PooledConvolutionTest {
 
     @Test
     void takesSmallWindowsAndTwoByTwoPooling() {
-        assertTrue(PooledConvolution.applies(geometry(SHAPES[0]), 2), "the CNN's first convolution");
-        assertTrue(PooledConvolution.applies(geometry(SHAPES[1]), 2), "3x3 windows of three channels");
-        assertFalse(PooledConvolution.applies(new Convolution.Geometry(1, 14, 14, 32, 3, 3, 1, 1, 14, 14), 2), "the second convolution");
-        assertFalse(PooledConvolution.applies(geometry(SHAPES[0]), 3), "3x3 pooling");
+        assertTrue(PooledConvolution.hasFilterGradient(geometry(SHAPES[0]), 32, 2), "the CNN's first convolution");
+        assertTrue(PooledConvolution.hasFilterGradient(geometry(SHAPES[1]), 8, 2), "3x3 windows of three channels");
+        Convolution.Geometry second = new Convolution.Geometry(1, 14, 14, 32, 3, 3, 1, 1, 14, 14);
+        assertTrue(PooledConvolution.applies(second, 64, 2), "the second convolution, by Winograd's way");
+        assertFalse(PooledConvolution.hasFilterGradient(second, 64, 2), "its filters' gradient is the convolution's");
+        assertFalse(PooledConvolution.applies(new Convolution.Geometry(1, 14, 14, 8, 3, 3, 1, 1, 14, 14), 64, 2), "too few channels for Winograd's way");
+        assertFalse(PooledConvolution.applies(geometry(SHAPES[0]), 32, 3), "3x3 pooling");
     }
 
     /** The pooled outputs and their places: the windows' product then max pooling, to the bit, on both kernel paths. */
@@ -44,9 +58,10 @@ class PooledConvolutionTest {
     void isTheConvolutionThenItsPooling() {
         for (boolean vectorized : new boolean[] {true, false}) {
             Kernels.useVectorized(vectorized);
-            for (int[] s : SHAPES) {
+            for (int[] s : java.util.stream.Stream.concat(Arrays.stream(SHAPES), Arrays.stream(WINOGRAD_SHAPES)).toList()) {
                 Convolution.Geometry g = geometry(s);
                 int out = s[10], ph = g.oh() / 2, pw = g.ow() / 2;
+                assertTrue(PooledConvolution.applies(g, out, 2), Arrays.toString(s));
                 float[] x = RandomFloats.uniform(g.n() * g.h() * g.w() * g.c() + 3, 1), f = RandomFloats.uniform(g.windowSize() * out + 5, 2), bias = RandomFloats.uniform(out + 2, 3);
                 float[] convolved = new float[g.windows() * out], expected = new float[g.n() * ph * pw * out];
                 int[] expectedFrom = new int[expected.length];
@@ -65,6 +80,27 @@ class PooledConvolutionTest {
                 Convolution.forward(x, 3, g, f, 5, null, 0, out, convolved);
                 Kernels.loops().maxPool(convolved, 0, g.n(), g.oh(), g.ow(), out, 2, 2, ph, pw, expectedFrom, expected);
                 assertArrayEquals(expected, y, where + " without a bias");
+            }
+        }
+    }
+
+    /** Zero filters: every window's four outputs are its bias, and the first of them wins, on both ways and both paths. */
+    @Test
+    void equalOutputsGiveTheFirstPlace() {
+        for (boolean vectorized : new boolean[] {true, false}) {
+            Kernels.useVectorized(vectorized);
+            for (int[] s : new int[][] {SHAPES[0], WINOGRAD_SHAPES[0]}) {
+                Convolution.Geometry g = geometry(s);
+                int out = s[10], ph = g.oh() / 2, pw = g.ow() / 2, pooled = g.n() * ph * pw * out;
+                float[] bias = RandomFloats.uniform(out, 4), y = new float[pooled];
+                int[] from = new int[pooled];
+                PooledConvolution.forward(RandomFloats.uniform(g.n() * g.h() * g.w() * g.c(), 5), 0, g, new float[g.windowSize() * out], 0, bias, 0,
+                        out, y, from);
+                for (int i = 0; i < pooled; i++) {
+                    int window = i / out, ch = i % out, image = window / (ph * pw), py = window % (ph * pw) / pw, px = window % pw;
+                    assertTrue(y[i] == bias[ch] && from[i] == ((image * g.oh() + 2 * py) * g.ow() + 2 * px) * out + ch,
+                            Arrays.toString(s) + (vectorized ? " vector" : " scalar") + " at " + i);
+                }
             }
         }
     }
