@@ -164,10 +164,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * A batch of 64 [side, side, in] images with [3, 3, in, filters] filters: the forward convolution, the gradient for
-     * the images and the one for the filters, each the kernel a training step runs, timed alone. Each is counted as the
-     * forward pass's multiply-adds, also where Winograd's way (the second convolution's three passes) does fewer. Each
-     * call runs as a step of {@code train} runs, its outputs in the arrays of the step before.
+     * A batch of 64 [side, side, in] images with [3, 3, in, filters] filters: the forward convolution alone and with the
+     * 2x2 max pooling after it under a tape (one op, as training runs them), the gradient for the images and the one for
+     * the filters, each the kernel a training step runs, timed alone. Each is counted as the forward pass's
+     * multiply-adds, also where Winograd's way (the second convolution's three passes) does fewer. Each call runs as a
+     * step of {@code train} runs, its outputs in the arrays of the step before.
      */
     private void conv(PrintWriter out, int side, int in, int filters, double peak) {
         Generator random = Generator.fromSeed(2);
@@ -177,6 +178,8 @@ final class BenchCommand implements Callable<Integer> {
         double flops = 2.0 * 64 * side * side * 9 * in * filters;
         String name = String.format("[64,%d,%d,%d] * [3,3,%d,%d]", side, side, in, in, filters);
         convRow(out, name + "  forward", time(inSteps(() -> Nn.conv2d(x, f, 1, Nn.Padding.SAME)), flops), flops, peak);
+        convRow(out, name + ", 2x2 max pool  forward", time(inSteps(underTape(() -> Nn.conv2dMaxPool(x, f, null, Nn.Padding.SAME, 2))), flops), flops,
+                peak);
         convRow(out, name + "  image grad", time(inSteps(() -> Nn.conv2dBackpropInput(dy, f, 1, 1, 1, 1)), flops), flops, peak);
         convRow(out, name + "  filter grad", time(inSteps(() -> Nn.conv2dBackpropFilter(x, dy, 3, 3, 1, 1, 1, 1)), flops), flops, peak);
     }
@@ -194,11 +197,7 @@ final class BenchCommand implements Callable<Integer> {
         Tensor dy = random.normal(new int[] {64, side / 2, side / 2, filters}, 0, 1);
         double flops = 2.0 * 64 * side * side * 9 * filters;
         String name = String.format("[64,%d,%d,1] * [3,3,1,%d], 2x2 max pool", side, side, filters);
-        double forward = time(inSteps(() -> {
-            try (GradientTape tape = new GradientTape()) {
-                Nn.conv2dMaxPool(x, f, null, Nn.Padding.SAME, 2);
-            }
-        }), flops);
+        double forward = time(inSteps(underTape(() -> Nn.conv2dMaxPool(x, f, null, Nn.Padding.SAME, 2))), flops);
         convRow(out, name + "  forward", forward, flops, peak);
         convRow(out, name + "  filter grad", backward(v -> Nn.conv2dMaxPool(x, v, null, Nn.Padding.SAME, 2), f, dy, forward, flops), flops, peak);
     }
@@ -214,6 +213,15 @@ final class BenchCommand implements Callable<Integer> {
             }
         }), 2 * work);
         return withGradient - forward;
+    }
+
+    /** {@code work} under a tape, which makes the ops keep what their gradients need (a pooling's places). */
+    private static Runnable underTape(Runnable work) {
+        return () -> {
+            try (GradientTape tape = new GradientTape()) {
+                work.run();
+            }
+        };
     }
 
     /** {@code work} in a step of reused output arrays at each call, as the training loop runs its steps. */
