@@ -40,7 +40,8 @@ public interface MatMul {
      * of {@value #PANEL_ROWS}, each panel's columns in chunks of {@value #PANEL_CHUNK}, each chunk row by row.
      */
     static int packedIndex(int i, int p, int k) {
-        return i / PANEL_ROWS * PANEL_ROWS * packedColumns(k) + p / PANEL_CHUNK * PANEL_ROWS * PANEL_CHUNK + i % PANEL_ROWS * PANEL_CHUNK + p % PANEL_CHUNK;
+        return i / PANEL_ROWS * PANEL_ROWS * packedColumns(k) + p / PANEL_CHUNK * PANEL_ROWS * PANEL_CHUNK + i % PANEL_ROWS * PANEL_CHUNK
+                + p % PANEL_CHUNK;
     }
 
     /** The columns a packed row takes: {@code k} rounded up to whole chunks. */

@@ -167,8 +167,8 @@ public final class ScalarLoops implements Loops {
     }
 
     @Override
-    public void winogradPooledOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int[] from, int place,
-                                      int rowStride) {
+    public void winogradPooledOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int[] from,
+                                      int place, int rowStride) {
         winogradPooledOutputs(m, mOff, mStride, out, bias, biasOff, y, yOff, from, place, rowStride, 0);
     }
 

@@ -522,8 +522,8 @@ final class VectorLoops implements Loops {
      * as one, C2 reached its limit of nodes before inlining {@link #taking}, and the vectors became objects.
      */
     @Override
-    public void winogradPooledOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int[] from, int place,
-                                      int rowStride) {
+    public void winogradPooledOutputs(float[] m, int mOff, int mStride, int out, float[] bias, int biasOff, float[] y, int yOff, int[] from,
+                                      int place, int rowStride) {
         int whole = S.loopBound(out);
         for (int ch = 0; ch < whole; ch += L) {
             blockOutputs(m, mOff + ch, mStride, bias, biasOff + ch);

@@ -65,7 +65,10 @@ final class Winograd {
         });
     }
 
-    /** What becomes of a tile's 16 products: {@code m}'s element {@code i} from {@code mOff + i·mStride}, for the block at ({@code oy}, {@code ox}). */
+    /**
+     * What becomes of a tile's 16 products, {@code m}'s element {@code i} from {@code mOff + i·mStride}: the outputs of
+     * the block at ({@code oy}, {@code ox}) of {@code image}.
+     */
     @FunctionalInterface
     private interface TileOutputs {
         void write(Loops loops, float[] m, int mOff, int mStride, int image, int oy, int ox);
@@ -188,7 +191,8 @@ final class Winograd {
      * transforms (room for them packed), the products, one tile's cells at an edge.
      */
     private static float[][] buffers(int tiles, int c, int out) {
-        return new float[][] {Scratch.floats(0, 16 * tiles * MatMul.packedColumns(c)), Scratch.floats(1, 16 * tiles * out), Scratch.floats(2, Math.max(16 * c, 4 * out))};
+        return new float[][] {Scratch.floats(0, 16 * tiles * MatMul.packedColumns(c)), Scratch.floats(1, 16 * tiles * out),
+            Scratch.floats(2, Math.max(16 * c, 4 * out))};
     }
 
     /** The 4x4 cells of a tile that reaches past the image, from row {@code top} and column {@code left}: zeros outside. */

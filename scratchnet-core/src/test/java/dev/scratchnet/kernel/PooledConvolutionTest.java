@@ -49,7 +49,8 @@ class PooledConvolutionTest {
         Convolution.Geometry second = new Convolution.Geometry(1, 14, 14, 32, 3, 3, 1, 1, 14, 14);
         assertTrue(PooledConvolution.applies(second, 64, 2), "the second convolution, by Winograd's way");
         assertFalse(PooledConvolution.hasFilterGradient(second, 64, 2), "its filters' gradient is the convolution's");
-        assertFalse(PooledConvolution.applies(new Convolution.Geometry(1, 14, 14, 8, 3, 3, 1, 1, 14, 14), 64, 2), "too few channels for Winograd's way");
+        Convolution.Geometry narrow = new Convolution.Geometry(1, 14, 14, 8, 3, 3, 1, 1, 14, 14);
+        assertFalse(PooledConvolution.applies(narrow, 64, 2), "too few channels for Winograd's way");
         assertFalse(PooledConvolution.applies(geometry(SHAPES[0]), 32, 3), "3x3 pooling");
     }
 

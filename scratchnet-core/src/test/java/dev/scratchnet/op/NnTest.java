@@ -254,14 +254,16 @@ class NnTest {
         int[][] shapes = {{4, 8, 8, 1, 32}, {2, 6, 6, 16, 16}};
         for (int i = 0; i < shapes.length; i++) {
             int n = shapes[i][0], h = shapes[i][1], w = shapes[i][2], c = shapes[i][3], out = shapes[i][4];
-            Tensor x = Ops.cast(rand(n, h, w, c), DType.FLOAT32), f = Ops.cast(rand(3, 3, c, out), DType.FLOAT32), b = Ops.cast(rand(out), DType.FLOAT32);
+            Tensor x = Ops.cast(rand(n, h, w, c), DType.FLOAT32), f = Ops.cast(rand(3, 3, c, out), DType.FLOAT32);
+            Tensor b = Ops.cast(rand(out), DType.FLOAT32);
             Tensor weights = Ops.cast(rand(n, h / 2, w / 2, out), DType.FLOAT32), v = Ops.cast(rand(3, 3, c, out), DType.FLOAT32);
             List<Tensor> fused = firstAndSecondGradients(t -> conv2dMaxPool(t.get(0), t.get(1), t.get(2), Padding.SAME, 2), x, f, b, weights, v);
             List<Tensor> twoOps = firstAndSecondGradients(t -> maxPool2d(conv2d(t.get(0), t.get(1), t.get(2), 1, Padding.SAME), 2, 2, Padding.VALID),
                     x, f, b, weights, v);
             String where = java.util.Arrays.toString(shapes[i]) + ": ";
             assertArrayEquals(twoOps.get(0).toFloatArray(), fused.get(0).toFloatArray(), where + "the outputs");
-            String[] names = {"outputs", "images' gradient", "filters' gradient", "bias's gradient", "images' second gradient", "weights' second gradient"};
+            String[] names = {"outputs", "images' gradient", "filters' gradient", "bias's gradient", "images' second gradient",
+                "weights' second gradient"};
             for (int g = 1; g < names.length; g++) {
                 assertArrayEquals(twoOps.get(g).toDoubleArray(), fused.get(g).toDoubleArray(), 1e-5, where + names[g]);
             }
