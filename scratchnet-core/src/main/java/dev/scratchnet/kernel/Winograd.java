@@ -9,9 +9,9 @@ import java.util.Arrays;
  * channels and transformed back ({@link Loops#winogradOutputs}). Summed over the channels, the 16 element-wise
  * products are 16 matrix products {@code [tiles, c]·[c, out]}: 16 multiply-adds for a block of four outputs and a pair
  * of channels instead of 36. The tiles' transforms are written packed for {@link MatMul#packedProduct}, which keeps the
- * products near the peak with as few as 32 columns out (an images' gradient of 64 channels to 32: on one core, the
- * forward pass 2.5-2.7 ms instead of 3.1-3.4 ms). The filters' gradient runs the same transforms backwards ({@link #filterGradient}). The
- * transforms only add and subtract (the filters' also halve), so the results differ from the windows' products by
+ * products fast with as few as 32 columns out (an images' gradient of 64 channels to 32: on one core, the forward pass
+ * 2.5-2.7 ms instead of 3.1-3.4 ms). The filters' gradient runs the same transforms backwards ({@link #filterGradient}).
+ * The transforms only add and subtract (the filters' also halve), so the results differ from the windows' products by
  * rounding alone: within a few times float32's epsilon times the sum of the terms' sizes (the tests bound it). Tiles
  * go through in blocks whose transforms stay in the core's cache; both kernel paths run the same transforms and
  * products, so they give the same bits, on any number of threads.
