@@ -147,8 +147,9 @@ final class VectorLoops implements Loops {
 
     /**
      * A row of pooling windows at a time, in two passes (each loop small enough for C2 to keep its vectors in
-     * registers): each window's four sums into {@code cells}, two vectors of channels at a time; then each window's
-     * maximum and its place. Channel counts that are not whole vectors run {@link ScalarLoops}.
+     * registers): each window's four sums into {@code cells}, two vectors of channels at a time (3x3 windows of one
+     * channel in straight code, {@link #threeByThreeSums}); then each window's maximum and its place. Channel counts
+     * that are not whole vectors run {@link ScalarLoops}.
      */
     @Override
     public void convolvePooled(float[] xp, int rowStride, int c, int[] taps, float[] filters, int fOff, float[] bias, int biasOff, int out, int ph,
@@ -157,7 +158,7 @@ final class VectorLoops implements Loops {
             ScalarLoops.convolvePooled(xp, rowStride, c, taps, filters, fOff, bias, biasOff, out, ph, pw, ow, y, yOff, from, convOff);
             return;
         }
-        boolean threeByThree = c == 1 && taps.length == 9 && taps[3] == rowStride && taps[8] == 2 * rowStride + 2;
+        boolean threeByThree = threeByThree(c, taps, rowStride);
         for (int py = 0; py < ph; py++) {
             for (int o = 0; o < out; o += 2 * L) {
                 int p = Math.min(o + L, out - L);
@@ -229,6 +230,11 @@ final class VectorLoops implements Loops {
             store(s2, r2, bias, biasOff, o, p, cells, at + 2 * out);
             store(s3, r3, bias, biasOff, o, p, cells, at + 3 * out);
         }
+    }
+
+    /** Whether {@code taps} are the offsets of a 3x3 window of one channel, in a padded image {@code rowStride} wide. */
+    private static boolean threeByThree(int c, int[] taps, int rowStride) {
+        return c == 1 && taps.length == 9 && taps[3] == rowStride && taps[8] == 2 * rowStride + 2;
     }
 
     /**
@@ -363,9 +369,9 @@ final class VectorLoops implements Loops {
 
     /**
      * Two vectors of channels at a time, in two passes: the pooled gradient routed to its winners, each pooling window's
-     * four cells side by side in {@code cells}; then three taps at a time, each term's image value broadcast once for
-     * the two vectors. Windows whose values are not a multiple of three, or channel counts that are not whole pairs
-     * of vectors, run {@link ScalarLoops}.
+     * four cells side by side in {@code cells}; then three taps at a time (all nine of a 3x3 window of one channel,
+     * {@link #threeByThreeTaps}), each term's image value broadcast once for the two vectors. Windows whose values are
+     * not a multiple of three, or channel counts that are not whole pairs of vectors, run {@link ScalarLoops}.
      */
     @Override
     public void pooledFilterGradient(float[] xp, int rowStride, int c, int[] taps, float[] dy, int dyOff, int[] from, int fromOff, int convOff,
@@ -389,7 +395,7 @@ final class VectorLoops implements Loops {
                 }
             }
         }
-        boolean threeByThree = c == 1 && taps.length == 9 && taps[3] == rowStride && taps[8] == 2 * rowStride + 2;
+        boolean threeByThree = threeByThree(c, taps, rowStride);
         for (int t = 0; t < taps.length; t += threeByThree ? 9 : 3) {
             for (int o = 0; o < out; o += 2 * L) {
                 if (threeByThree) {
