@@ -40,8 +40,15 @@ public interface MatMul {
      * of {@value #PANEL_ROWS}, each panel's columns in chunks of {@value #PANEL_CHUNK}, each chunk row by row.
      */
     static int packedIndex(int i, int p, int k) {
-        return i / PANEL_ROWS * PANEL_ROWS * packedColumns(k) + p / PANEL_CHUNK * PANEL_ROWS * PANEL_CHUNK + i % PANEL_ROWS * PANEL_CHUNK
-                + p % PANEL_CHUNK;
+        return i / PANEL_ROWS * PANEL_ROWS * packedColumns(k) + i % PANEL_ROWS * PANEL_CHUNK + chunked(p, PANEL_ROWS * PANEL_CHUNK);
+    }
+
+    /**
+     * Where column {@code p} of a row kept in chunks of {@value #PANEL_CHUNK} columns, {@code chunkStride} apart, lies
+     * from the row's first column (in a packed A, a panel's {@value #PANEL_ROWS} rows of a chunk lie between).
+     */
+    static int chunked(int p, int chunkStride) {
+        return p / PANEL_CHUNK * chunkStride + p % PANEL_CHUNK;
     }
 
     /** The columns a packed row takes: {@code k} rounded up to whole chunks. */

@@ -103,7 +103,7 @@ public final class ScalarLoops implements Loops {
                 t[12 + q] = d1 - d3;
             }
             for (int r = 0; r < 4; r++) {
-                int o = vOff + 4 * r * vStride + ch / MatMul.PANEL_CHUNK * chunkStride + ch % MatMul.PANEL_CHUNK;
+                int o = vOff + 4 * r * vStride + MatMul.chunked(ch, chunkStride);
                 v[o] = t[4 * r] - t[4 * r + 2];
                 v[o + vStride] = t[4 * r + 1] + t[4 * r + 2];
                 v[o + 2 * vStride] = t[4 * r + 2] - t[4 * r + 1];

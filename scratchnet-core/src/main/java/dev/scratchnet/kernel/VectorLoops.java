@@ -416,38 +416,36 @@ final class VectorLoops implements Loops {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0, b8 = a0;
         for (int i = 0; i < 4 * ph * pw; i++) {
-            {
-                int q = i >> 2, a = i & 3, g = i * out + o;
-                int cell = q / pw * 2 * rowStride + q % pw * 2 + (a >> 1) * rowStride + (a & 1), r1 = cell + rowStride, r2 = r1 + rowStride;
-                FloatVector ga = FloatVector.fromArray(S, cells, g), gb = FloatVector.fromArray(S, cells, g + L);
-                FloatVector x = FloatVector.broadcast(S, xp[cell]);
-                a0 = x.fma(ga, a0);
-                b0 = x.fma(gb, b0);
-                x = FloatVector.broadcast(S, xp[cell + 1]);
-                a1 = x.fma(ga, a1);
-                b1 = x.fma(gb, b1);
-                x = FloatVector.broadcast(S, xp[cell + 2]);
-                a2 = x.fma(ga, a2);
-                b2 = x.fma(gb, b2);
-                x = FloatVector.broadcast(S, xp[r1]);
-                a3 = x.fma(ga, a3);
-                b3 = x.fma(gb, b3);
-                x = FloatVector.broadcast(S, xp[r1 + 1]);
-                a4 = x.fma(ga, a4);
-                b4 = x.fma(gb, b4);
-                x = FloatVector.broadcast(S, xp[r1 + 2]);
-                a5 = x.fma(ga, a5);
-                b5 = x.fma(gb, b5);
-                x = FloatVector.broadcast(S, xp[r2]);
-                a6 = x.fma(ga, a6);
-                b6 = x.fma(gb, b6);
-                x = FloatVector.broadcast(S, xp[r2 + 1]);
-                a7 = x.fma(ga, a7);
-                b7 = x.fma(gb, b7);
-                x = FloatVector.broadcast(S, xp[r2 + 2]);
-                a8 = x.fma(ga, a8);
-                b8 = x.fma(gb, b8);
-            }
+            int q = i >> 2, a = i & 3, g = i * out + o;
+            int cell = q / pw * 2 * rowStride + q % pw * 2 + (a >> 1) * rowStride + (a & 1), r1 = cell + rowStride, r2 = r1 + rowStride;
+            FloatVector ga = FloatVector.fromArray(S, cells, g), gb = FloatVector.fromArray(S, cells, g + L);
+            FloatVector x = FloatVector.broadcast(S, xp[cell]);
+            a0 = x.fma(ga, a0);
+            b0 = x.fma(gb, b0);
+            x = FloatVector.broadcast(S, xp[cell + 1]);
+            a1 = x.fma(ga, a1);
+            b1 = x.fma(gb, b1);
+            x = FloatVector.broadcast(S, xp[cell + 2]);
+            a2 = x.fma(ga, a2);
+            b2 = x.fma(gb, b2);
+            x = FloatVector.broadcast(S, xp[r1]);
+            a3 = x.fma(ga, a3);
+            b3 = x.fma(gb, b3);
+            x = FloatVector.broadcast(S, xp[r1 + 1]);
+            a4 = x.fma(ga, a4);
+            b4 = x.fma(gb, b4);
+            x = FloatVector.broadcast(S, xp[r1 + 2]);
+            a5 = x.fma(ga, a5);
+            b5 = x.fma(gb, b5);
+            x = FloatVector.broadcast(S, xp[r2]);
+            a6 = x.fma(ga, a6);
+            b6 = x.fma(gb, b6);
+            x = FloatVector.broadcast(S, xp[r2 + 1]);
+            a7 = x.fma(ga, a7);
+            b7 = x.fma(gb, b7);
+            x = FloatVector.broadcast(S, xp[r2 + 2]);
+            a8 = x.fma(ga, a8);
+            b8 = x.fma(gb, b8);
         }
         // Stored, then added by a plain loop: the vector adds into df took this method past C2's limit of nodes, and its
         // sums became objects (four times slower).
@@ -661,7 +659,7 @@ final class VectorLoops implements Loops {
     public void winogradTile(float[] in, int off, int rowStride, int c, float[] v, int vOff, int vStride, int chunkStride) {
         int whole = L <= MatMul.PANEL_CHUNK ? S.loopBound(c) : 0;
         for (int ch = 0; ch < whole; ch += L) {
-            int at = vOff + ch / MatMul.PANEL_CHUNK * chunkStride + ch % MatMul.PANEL_CHUNK;
+            int at = vOff + MatMul.chunked(ch, chunkStride);
             for (int q = 0, i = off + ch, o = at; q < 4; q++, i += c, o += vStride) {
                 FloatVector d0 = FloatVector.fromArray(S, in, i), d1 = FloatVector.fromArray(S, in, i + rowStride);
                 FloatVector d2 = FloatVector.fromArray(S, in, i + 2 * rowStride), d3 = FloatVector.fromArray(S, in, i + 3 * rowStride);

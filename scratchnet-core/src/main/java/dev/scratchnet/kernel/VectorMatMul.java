@@ -133,7 +133,7 @@ final class VectorMatMul implements MatMul {
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
         FloatVector c90 = c00, c91 = c00;
         for (int p = 0, bi = bBase; p < k; p++, bi += bRow) {
-            int ai = aBase + p / PANEL_CHUNK * (PANEL_ROWS * PANEL_CHUNK) + p % PANEL_CHUNK;
+            int ai = aBase + MatMul.chunked(p, PANEL_ROWS * PANEL_CHUNK);
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector x = FloatVector.broadcast(S, a[ai]);
@@ -193,7 +193,7 @@ final class VectorMatMul implements MatMul {
     private static void panelColumn(float[] a, int aBase, float[] b, int bBase, int bRow, int k, float[] c, int cBase, int n) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0;
         for (int p = 0, bi = bBase; p < k; p++, bi += bRow) {
-            int ai = aBase + p / PANEL_CHUNK * (PANEL_ROWS * PANEL_CHUNK) + p % PANEL_CHUNK;
+            int ai = aBase + MatMul.chunked(p, PANEL_ROWS * PANEL_CHUNK);
             FloatVector bp = FloatVector.fromArray(S, b, bi);
             c0 = FloatVector.broadcast(S, a[ai]).fma(bp, c0);
             c1 = FloatVector.broadcast(S, a[ai + PANEL_CHUNK]).fma(bp, c1);
